@@ -1,0 +1,233 @@
+/*
+ * lib/xml/xml_parse.c - safe parsing of untrusted XML with libxml2.
+ *
+ * Owns parser options and limits: XML_PARSE_NONET, never NOENT, DTDLOAD or
+ * HUGE; any DOCTYPE is refused from the SAX internalSubset hook before an
+ * entity can be declared; size is checked before parsing, depth by libxml2's
+ * own limit and by ours, node count after parsing. XSD validation, when asked
+ * for, is plugged into the same SAX stream. Does not own the schema objects
+ * (xml_schema.c).
+ */
+#include "fse/xml.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include <libxml/parser.h>
+#include <libxml/parserInternals.h>
+#include <libxml/xmlerror.h>
+
+#include "fse/limits.h"
+
+/* State shared with the SAX hooks for one parse. */
+typedef struct parse_state {
+    xmlParserCtxtPtr ctxt;
+    bool doctype_seen;
+    bool depth_exceeded;
+    unsigned depth;
+    unsigned max_depth;
+    char first_error[256];
+    int first_error_line;
+    startElementNsSAX2Func next_start;
+    endElementNsSAX2Func next_end;
+    internalSubsetSAXFunc next_subset;
+    void *next_user;
+} parse_state;
+
+void fse_xml_init(void)
+{
+    xmlInitParser();
+}
+
+static void refuse_doctype(void *ctx, const xmlChar *name, const xmlChar *external_id,
+                           const xmlChar *system_id)
+{
+    xmlParserCtxtPtr ctxt = ctx;
+    parse_state *st = ctxt->_private;
+
+    (void)name;
+    (void)external_id;
+    (void)system_id;
+    st->doctype_seen = true;
+    xmlStopParser(ctxt);
+}
+
+static void count_start(void *ctx, const xmlChar *localname, const xmlChar *prefix,
+                        const xmlChar *uri, int nb_namespaces, const xmlChar **namespaces,
+                        int nb_attributes, int nb_defaulted, const xmlChar **attributes)
+{
+    xmlParserCtxtPtr ctxt = ctx;
+    parse_state *st = ctxt->_private;
+
+    if (++st->depth > st->max_depth) {
+        st->depth_exceeded = true;
+        xmlStopParser(ctxt);
+        return;
+    }
+    st->next_start(ctx, localname, prefix, uri, nb_namespaces, namespaces, nb_attributes,
+                   nb_defaulted, attributes);
+}
+
+static void count_end(void *ctx, const xmlChar *localname, const xmlChar *prefix,
+                      const xmlChar *uri)
+{
+    xmlParserCtxtPtr ctxt = ctx;
+    parse_state *st = ctxt->_private;
+
+    st->depth--;
+    st->next_end(ctx, localname, prefix, uri);
+}
+
+/* Structured error handler: keep the first well-formedness error. */
+static void keep_first_error(void *user, xmlErrorPtr err)
+{
+    parse_state *st = user;
+    size_t n;
+
+    if (err == NULL || err->level < XML_ERR_ERROR || st->first_error[0] != '\0') {
+        return;
+    }
+    snprintf(st->first_error, sizeof(st->first_error), "%s",
+             err->message != NULL ? err->message : "malformed XML");
+    n = strlen(st->first_error);
+    while (n > 0 && (st->first_error[n - 1] == '\n' || st->first_error[n - 1] == ' ')) {
+        st->first_error[--n] = '\0';
+    }
+    st->first_error_line = err->line;
+}
+
+static size_t count_nodes(const xmlNode *node, size_t limit)
+{
+    size_t n = 0;
+    const xmlNode *cur = node;
+
+    /* Iterative pre-order walk: no recursion on untrusted depth. */
+    while (cur != NULL && n <= limit) {
+        const xmlAttr *a;
+
+        n++;
+        if (cur->type == XML_ELEMENT_NODE) {
+            for (a = cur->properties; a != NULL; a = a->next) {
+                n++;
+            }
+        }
+        if (cur->children != NULL && cur->type == XML_ELEMENT_NODE) {
+            cur = cur->children;
+            continue;
+        }
+        while (cur != NULL && cur->next == NULL) {
+            cur = cur->parent;
+            if (cur == node || (cur != NULL && cur->type == XML_DOCUMENT_NODE)) {
+                return n;
+            }
+        }
+        if (cur != NULL) {
+            cur = cur->next;
+        }
+    }
+    return n;
+}
+
+static fse_err parse_failure(parse_state *st, size_t len)
+{
+    if (st->doctype_seen) {
+        return fse_error_set(FSE_E_PARSE, "xml",
+                             "document type declarations (DOCTYPE) are not allowed");
+    }
+    if (st->depth_exceeded) {
+        return fse_error_set(FSE_E_LIMIT, "xml", "element nesting deeper than %u levels",
+                             st->max_depth);
+    }
+    if (len == 0) {
+        return fse_error_set(FSE_E_PARSE, "xml", "empty document");
+    }
+    if (st->first_error[0] != '\0') {
+        if (strstr(st->first_error, "Excessive depth") != NULL) {
+            return fse_error_set(FSE_E_LIMIT, "xml", "element nesting deeper than %u levels",
+                                 st->max_depth);
+        }
+        return fse_error_set(FSE_E_PARSE, "xml", "line %d: %s", st->first_error_line,
+                             st->first_error);
+    }
+    return fse_error_set(FSE_E_PARSE, "xml", "malformed XML");
+}
+
+fse_err fse_xml_parse(xmlDocPtr *doc_out, bool *schema_valid_out, const uint8_t *data,
+                      size_t len, const fse_xml_parse_opts *opts)
+{
+    static const fse_xml_parse_opts defaults = {0};
+    const fse_xml_parse_opts *o = opts != NULL ? opts : &defaults;
+    size_t max_bytes = o->max_bytes != 0 ? o->max_bytes : FSE_MAX_DOCUMENT_BYTES;
+    size_t max_nodes = o->max_nodes != 0 ? o->max_nodes : FSE_MAX_XML_NODES;
+    parse_state st;
+    xmlSchemaSAXPlugPtr plug = NULL;
+    xmlDocPtr doc = NULL;
+    fse_err rc = FSE_OK;
+    int options = XML_PARSE_NONET | XML_PARSE_NOCDATA | XML_PARSE_NOWARNING | XML_PARSE_NOERROR;
+
+    *doc_out = NULL;
+    if (schema_valid_out != NULL) {
+        *schema_valid_out = false;
+    }
+    if (len > max_bytes) {
+        return fse_error_set(FSE_E_LIMIT, "xml", "document is %zu bytes, over the limit of %zu",
+                             len, max_bytes);
+    }
+    if (len > INT32_MAX) {
+        return fse_error_set(FSE_E_LIMIT, "xml", "document too large");
+    }
+    memset(&st, 0, sizeof(st));
+    st.max_depth = o->max_depth != 0 && o->max_depth < FSE_MAX_XML_DEPTH ? o->max_depth
+                                                                           : FSE_MAX_XML_DEPTH;
+    st.ctxt = xmlNewParserCtxt();
+    if (st.ctxt == NULL) {
+        return fse_error_set(FSE_E_NOMEM, "xml", "parser context");
+    }
+    st.ctxt->_private = &st;
+    /* Errors go to the thread-local structured handler set around the read
+     * below: the SAX block's own handler would receive userData, which the
+     * XSD plug replaces. */
+    st.ctxt->sax->serror = NULL;
+    st.next_subset = st.ctxt->sax->internalSubset;
+    st.ctxt->sax->internalSubset = refuse_doctype;
+    st.ctxt->sax->externalSubset = NULL;
+    st.next_start = st.ctxt->sax->startElementNs;
+    st.next_end = st.ctxt->sax->endElementNs;
+    st.ctxt->sax->startElementNs = count_start;
+    st.ctxt->sax->endElementNs = count_end;
+    if (o->schema_ctxt != NULL) {
+        plug = xmlSchemaSAXPlug(o->schema_ctxt, &st.ctxt->sax, &st.ctxt->userData);
+        if (plug == NULL) {
+            rc = fse_error_set(FSE_E_INTERNAL, "xml", "cannot attach the XSD validator");
+            goto done;
+        }
+    }
+    xmlSetStructuredErrorFunc(&st, keep_first_error);
+    doc = xmlCtxtReadMemory(st.ctxt, (const char *)data, (int)len, NULL, NULL, options);
+    xmlSetStructuredErrorFunc(NULL, NULL);
+    if (doc == NULL || !st.ctxt->wellFormed || st.doctype_seen || st.depth_exceeded) {
+        rc = parse_failure(&st, len);
+        goto done;
+    }
+    if (xmlDocGetRootElement(doc) == NULL) {
+        rc = fse_error_set(FSE_E_PARSE, "xml", "no root element");
+        goto done;
+    }
+    if (count_nodes(xmlDocGetRootElement(doc), max_nodes) > max_nodes) {
+        rc = fse_error_set(FSE_E_LIMIT, "xml", "more than %zu XML nodes", max_nodes);
+        goto done;
+    }
+    if (schema_valid_out != NULL && o->schema_ctxt != NULL) {
+        *schema_valid_out = xmlSchemaIsValid(o->schema_ctxt) == 1;
+    }
+    *doc_out = doc;
+    doc = NULL;
+done:
+    if (plug != NULL) {
+        xmlSchemaSAXUnplug(plug);
+    }
+    xmlFreeDoc(doc);
+    st.ctxt->_private = NULL;
+    xmlFreeParserCtxt(st.ctxt);
+    return rc;
+}

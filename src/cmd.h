@@ -1,0 +1,17 @@
+/*
+ * src/cmd.h - the subcommand table entry and the subcommands of the fse tool.
+ */
+#ifndef FSE_CMD_H
+#define FSE_CMD_H
+
+#include <stdio.h>
+
+typedef struct fse_cmd {
+    const char *name;
+    const char *help;
+    int (*run)(int argc, char **argv);
+} fse_cmd;
+
+int cmd_validate(int argc, char **argv);
+
+#endif /* FSE_CMD_H */

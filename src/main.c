@@ -1,0 +1,43 @@
+/*
+ * src/main.c - entry point of the fse tool: dispatches to one subcommand.
+ *
+ * Owns the subcommand table and top-level usage. Each subcommand lives in
+ * its own src/cmd_<name>.c and uses only the public API.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "cmd.h"
+
+static const fse_cmd commands[] = {
+    {"validate", "validate CDA documents (XML or PDF) as the national Gateway", cmd_validate},
+};
+
+static void usage(FILE *out)
+{
+    size_t i;
+
+    fprintf(out, "usage: fse <command> [options]\n\ncommands:\n");
+    for (i = 0; i < sizeof(commands) / sizeof(commands[0]); i++) {
+        fprintf(out, "  %-10s %s\n", commands[i].name, commands[i].help);
+    }
+    fprintf(out, "\nRun 'fse <command> --help' for the options of a command.\n");
+}
+
+int main(int argc, char **argv)
+{
+    size_t i;
+
+    if (argc < 2 || strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0) {
+        usage(argc < 2 ? stderr : stdout);
+        return argc < 2 ? 2 : 0;
+    }
+    for (i = 0; i < sizeof(commands) / sizeof(commands[0]); i++) {
+        if (strcmp(argv[1], commands[i].name) == 0) {
+            return commands[i].run(argc - 1, argv + 1);
+        }
+    }
+    fprintf(stderr, "fse: unknown command '%s'\n", argv[1]);
+    usage(stderr);
+    return 2;
+}
