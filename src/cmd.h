@@ -13,5 +13,6 @@ typedef struct fse_cmd {
 } fse_cmd;
 
 int cmd_validate(int argc, char **argv);
+int cmd_bench(int argc, char **argv);
 
 #endif /* FSE_CMD_H */

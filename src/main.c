@@ -11,6 +11,7 @@
 
 static const fse_cmd commands[] = {
     {"validate", "validate CDA documents (XML or PDF) as the national Gateway", cmd_validate},
+    {"bench", "run a benchmark against its reference (fse bench NAME [--quick])", cmd_bench},
 };
 
 static void usage(FILE *out)
