@@ -16,18 +16,25 @@
 #include "fse/common.h"
 #include "fse/error.h"
 
-/* Called once per XSD finding during a validated parse. */
-typedef void (*fse_xml_schema_error_fn)(void *user, int line, const char *message, bool fatal);
+/*
+ * A parser kept by one thread across documents: reusing the libxml2 context
+ * and its name dictionary saves work on every parse. Not thread-safe.
+ */
+typedef struct fse_xml_parser fse_xml_parser;
+
+FSE_API fse_err fse_xml_parser_new(fse_xml_parser **out);
+FSE_API void fse_xml_parser_free(fse_xml_parser *parser);
 
 typedef struct fse_xml_parse_opts {
     size_t max_bytes;   /* 0: FSE_MAX_DOCUMENT_BYTES */
     unsigned max_depth; /* 0: FSE_MAX_XML_DEPTH */
     size_t max_nodes;   /* 0: FSE_MAX_XML_NODES */
     /* Optional: validate against this schema while parsing. The context
-     * belongs to the calling thread (see fse_xml_schema_new_context). */
+     * belongs to the calling thread (see fse_xml_schema_new_context); its
+     * findings go to the structured error handler set on it. */
     xmlSchemaValidCtxtPtr schema_ctxt;
-    fse_xml_schema_error_fn on_schema_error;
-    void *user;
+    /* Optional: the calling thread's reusable parser. */
+    fse_xml_parser *parser;
 } fse_xml_parse_opts;
 
 /* Call once at start-up, before threads: initialises libxml2. */

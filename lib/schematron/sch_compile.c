@@ -625,6 +625,9 @@ fse_err fse_sch_compile(fse_sch_schema **out, const uint8_t *sch, size_t len, co
     c.env.user = &c;
     c.env.regexes = &schema->regexes;
     c.env.n_regexes = &schema->n_regexes;
+    c.env.names = &schema->names;
+    c.env.n_names = &schema->n_names;
+    c.env.n_cache_slots = &schema->n_cache_slots;
     root = xmlDocGetRootElement(doc);
     if (!is_sch(root, "schema")) {
         rc = fse_error_set(FSE_E_PARSE, "schematron", "%s: root element is not a schematron "

@@ -82,7 +82,8 @@ typedef enum xp_kind {
     XP_VAR,
     XP_CALL,
     XP_IF,
-    XP_CONTEXT    /* . */
+    XP_CONTEXT,   /* . */
+    XP_ATTR_EQ    /* @name = 'literal': a (the attribute path), str (the literal) */
 } xp_kind;
 
 typedef struct xp_expr xp_expr;
@@ -93,6 +94,7 @@ typedef struct xp_step {
     xp_test test;
     const char *ns_uri; /* NULL: no namespace */
     const char *local;
+    size_t name_index;  /* XP_TEST_NAME: index of local in the schema's name table */
     xp_expr **preds;
     size_t n_preds;
 } xp_step;
@@ -129,6 +131,9 @@ struct xp_expr {
     size_t n_args;
     pcre2_code *regex;        /* matches() with a literal pattern: compiled once */
     bool positional;          /* as a predicate: uses position()/last() or is numeric */
+    int cache_slot;           /* XP_PATH from the root with no variables: result cached per
+                               * document in this slot; -1 otherwise */
+    bool streamable;          /* XP_PATH countable without materialising or sorting */
 };
 
 /* Resolves $name to a slot at compile time; returns -1 when unknown. */
@@ -143,6 +148,9 @@ typedef struct xp_compile_env {
     void *user;
     pcre2_code ***regexes; /* every compiled regex is recorded here for freeing */
     size_t *n_regexes;
+    const char ***names;   /* table of the local names node tests use */
+    size_t *n_names;
+    size_t *n_cache_slots; /* cache slots handed out to root paths */
 } xp_compile_env;
 
 /* Compile expr; on failure returns FSE_E_PARSE/FSE_E_UNSUPPORTED with a message. */
@@ -187,6 +195,11 @@ typedef struct xp_ctx {
     xp_var_eval_fn eval_var;
     void *user;
     pcre2_match_data *match_data;
+    const xmlChar **names;   /* the schema's names interned in the document's dictionary
+                              * (NULL entry: no node has that name); NULL: compare text */
+    sch_arena *persistent;   /* memory living for the whole run (cached values) */
+    xv *cache;               /* per-document values of root paths, by cache slot */
+    bool *cached;
     bool error;              /* a dynamic error was raised */
     char error_message[256];
     unsigned depth;          /* recursion guard */
@@ -196,6 +209,8 @@ typedef struct xp_ctx {
 bool fse_sch__eval(xp_ctx *ctx, const xp_expr *e, xv *out);
 /* Effective boolean value of e. */
 bool fse_sch__eval_bool(xp_ctx *ctx, const xp_expr *e, bool *out);
+/* Number of items e selects, without building node sets where possible. */
+bool fse_sch__path_count(xp_ctx *ctx, const xp_expr *e, bool stop_at_first, size_t *count);
 /* Does node match the compiled pattern (rule context)? */
 bool fse_sch__pattern_matches(xp_ctx *ctx, const xp_expr *pattern, xmlNode *node, bool *out);
 /* Raise a dynamic error (XPath 2.0 error code + text); always returns false. */
@@ -293,6 +308,9 @@ struct fse_sch_schema {
     size_t n_checks;
     pcre2_code **regexes;
     size_t n_regexes;
+    const char **names;       /* local names used by node tests (name_index) */
+    size_t n_names;
+    size_t n_cache_slots;
 };
 
 #endif /* FSE_SCH_INT_H */

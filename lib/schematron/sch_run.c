@@ -33,10 +33,16 @@ typedef struct run_state {
 
 /* ------------------------------------------------------ document order -- */
 
-static void number_nodes(xmlDocPtr doc)
+/*
+ * Store the document order in _private. Returns whether every element and
+ * attribute name comes from the document's dictionary, so that names can be
+ * compared by pointer.
+ */
+static bool number_nodes(xmlDocPtr doc)
 {
     uintptr_t order = 1;
     xmlNode *cur = xmlDocGetRootElement(doc);
+    bool interned = doc->dict != NULL;
 
     doc->_private = (void *)0;
     /* Iterative pre-order walk; attributes come right after their element. */
@@ -45,8 +51,10 @@ static void number_nodes(xmlDocPtr doc)
         if (cur->type == XML_ELEMENT_NODE) {
             xmlAttr *a;
 
+            interned = interned && xmlDictOwns(doc->dict, cur->name) == 1;
             for (a = cur->properties; a != NULL; a = a->next) {
                 a->_private = (void *)order++;
+                interned = interned && xmlDictOwns(doc->dict, a->name) == 1;
             }
             if (cur->children != NULL) {
                 cur = cur->children;
@@ -69,6 +77,19 @@ static void number_nodes(xmlDocPtr doc)
             cur->_private = (void *)order++;
         }
     }
+    return interned;
+}
+
+/* The schema's node-test names as the document's dictionary holds them. */
+static const xmlChar **intern_names(const fse_sch_schema *schema, xmlDocPtr doc)
+{
+    const xmlChar **names = fse_calloc(schema->n_names + 1, sizeof(*names));
+    size_t i;
+
+    for (i = 0; names != NULL && i < schema->n_names; i++) {
+        names[i] = xmlDictExists(doc->dict, (const xmlChar *)schema->names[i], -1);
+    }
+    return names;
 }
 
 /* ------------------------------------------------------------ messages -- */
@@ -450,12 +471,21 @@ fse_err fse_sch_run(const fse_sch_schema *schema, xmlDocPtr doc, fse_sch_result 
     ctx.vars = fse_calloc(slots, sizeof(*ctx.vars));
     ctx.var_state = fse_calloc(slots, sizeof(*ctx.var_state));
     ctx.match_data = pcre2_match_data_create(4, NULL);
+    ctx.cache = fse_calloc(schema->n_cache_slots + 1, sizeof(*ctx.cache));
+    ctx.cached = fse_calloc(schema->n_cache_slots + 1, sizeof(*ctx.cached));
     if (st.result == NULL || ctx.vars == NULL || ctx.var_state == NULL ||
-        ctx.match_data == NULL) {
+        ctx.match_data == NULL || ctx.cache == NULL || ctx.cached == NULL) {
         rc = fse_error_set(FSE_E_NOMEM, "schematron", "run state");
         goto done;
     }
-    number_nodes(doc);
+    if (number_nodes(doc)) {
+        ctx.names = intern_names(schema, doc);
+        if (ctx.names == NULL) {
+            rc = fse_error_set(FSE_E_NOMEM, "schematron", "run state");
+            goto done;
+        }
+    }
+    ctx.persistent = &st.persistent;
     ctx.doc = doc;
     ctx.arena = &st.scratch;
     ctx.n_vars = slots;
@@ -482,6 +512,9 @@ fse_err fse_sch_run(const fse_sch_schema *schema, xmlDocPtr doc, fse_sch_result 
 done:
     fse_sch_result_free(st.result);
     pcre2_match_data_free(ctx.match_data);
+    fse_free((void *)ctx.names);
+    fse_free(ctx.cache);
+    fse_free(ctx.cached);
     fse_free(ctx.vars);
     fse_free(ctx.var_state);
     fse_sch__arena_free(&st.persistent);

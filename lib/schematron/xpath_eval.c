@@ -108,13 +108,14 @@ static void set_nodes(xv *out, const nodevec *v)
 
 /* ------------------------------------------------------------ node tests -- */
 
-static bool name_matches(const xp_step *s, const xmlNode *node)
+static bool name_matches(const xp_ctx *ctx, const xp_step *s, const xmlNode *node)
 {
     const char *uri = node->ns != NULL ? (const char *)node->ns->href : NULL;
 
     switch (s->test) {
     case XP_TEST_NAME:
-        if (strcmp((const char *)node->name, s->local) != 0) {
+        if (ctx->names != NULL ? node->name != ctx->names[s->name_index]
+                               : strcmp((const char *)node->name, s->local) != 0) {
             return false;
         }
         return s->ns_uri == NULL ? uri == NULL : uri != NULL && strcmp(uri, s->ns_uri) == 0;
@@ -127,7 +128,7 @@ static bool name_matches(const xp_step *s, const xmlNode *node)
 
 /* Node test against a node met on an axis whose principal kind is element
  * (or attribute for the attribute axis). */
-static bool node_test(const xp_step *s, const xmlNode *node)
+static bool node_test(const xp_ctx *ctx, const xp_step *s, const xmlNode *node)
 {
     xmlElementType principal = s->axis == XP_AXIS_ATTRIBUTE ? XML_ATTRIBUTE_NODE
                                                             : XML_ELEMENT_NODE;
@@ -141,7 +142,7 @@ static bool node_test(const xp_step *s, const xmlNode *node)
     case XP_TEST_ELEMENT:
         return node->type == XML_ELEMENT_NODE;
     default:
-        return node->type == principal && name_matches(s, node);
+        return node->type == principal && name_matches(ctx, s, node);
     }
 }
 
@@ -173,6 +174,13 @@ static bool predicate_keeps(xp_ctx *ctx, const xp_expr *pred, xmlNode *node, siz
     ctx->node = node;
     ctx->position = pos;
     ctx->size = size;
+    if (!pred->positional) {
+        ok = fse_sch__eval_bool(ctx, pred, keep);
+        ctx->node = saved_node;
+        ctx->position = saved_pos;
+        ctx->size = saved_size;
+        return ok;
+    }
     ok = fse_sch__eval(ctx, pred, &v);
     ctx->node = saved_node;
     ctx->position = saved_pos;
@@ -270,7 +278,7 @@ static bool collect_axis(xp_ctx *ctx, const xp_step *s, xmlNode *node, nodevec *
             return true;
         }
         for (n = node->children; n != NULL; n = n->next) {
-            if (is_tree_child(n) && node_test(s, n) && !vec_push(ctx, v, n)) {
+            if (is_tree_child(n) && node_test(ctx, s, n) && !vec_push(ctx, v, n)) {
                 return false;
             }
         }
@@ -280,13 +288,13 @@ static bool collect_axis(xp_ctx *ctx, const xp_step *s, xmlNode *node, nodevec *
             return true;
         }
         for (n = (xmlNode *)node->properties; n != NULL; n = n->next) {
-            if (node_test(s, n) && !vec_push(ctx, v, n)) {
+            if (node_test(ctx, s, n) && !vec_push(ctx, v, n)) {
                 return false;
             }
         }
         return true;
     case XP_AXIS_DESCENDANT_OR_SELF:
-        if (node_test(s, node) && !vec_push(ctx, v, node)) {
+        if (node_test(ctx, s, node) && !vec_push(ctx, v, node)) {
             return false;
         }
         /* fall through */
@@ -295,24 +303,24 @@ static bool collect_axis(xp_ctx *ctx, const xp_step *s, xmlNode *node, nodevec *
             return true;
         }
         for (n = next_descendant(node, node); n != NULL; n = next_descendant(n, node)) {
-            if (node_test(s, n) && !vec_push(ctx, v, n)) {
+            if (node_test(ctx, s, n) && !vec_push(ctx, v, n)) {
                 return false;
             }
         }
         return true;
     case XP_AXIS_SELF:
-        return !node_test(s, node) || vec_push(ctx, v, node);
+        return !node_test(ctx, s, node) || vec_push(ctx, v, node);
     case XP_AXIS_PARENT:
         n = parent_of(node);
-        return n == NULL || !node_test(s, n) || vec_push(ctx, v, n);
+        return n == NULL || !node_test(ctx, s, n) || vec_push(ctx, v, n);
     case XP_AXIS_ANCESTOR_OR_SELF:
-        if (node_test(s, node) && !vec_push(ctx, v, node)) {
+        if (node_test(ctx, s, node) && !vec_push(ctx, v, node)) {
             return false;
         }
         /* fall through */
     case XP_AXIS_ANCESTOR:
         for (n = parent_of(node); n != NULL; n = parent_of(n)) {
-            if (node_test(s, n) && !vec_push(ctx, v, n)) {
+            if (node_test(ctx, s, n) && !vec_push(ctx, v, n)) {
                 return false;
             }
         }
@@ -322,7 +330,7 @@ static bool collect_axis(xp_ctx *ctx, const xp_step *s, xmlNode *node, nodevec *
             return true;
         }
         for (n = node->next; n != NULL; n = n->next) {
-            if (is_tree_child(n) && node_test(s, n) && !vec_push(ctx, v, n)) {
+            if (is_tree_child(n) && node_test(ctx, s, n) && !vec_push(ctx, v, n)) {
                 return false;
             }
         }
@@ -332,7 +340,7 @@ static bool collect_axis(xp_ctx *ctx, const xp_step *s, xmlNode *node, nodevec *
             return true;
         }
         for (n = node->prev; n != NULL; n = n->prev) {
-            if (is_tree_child(n) && node_test(s, n) && !vec_push(ctx, v, n)) {
+            if (is_tree_child(n) && node_test(ctx, s, n) && !vec_push(ctx, v, n)) {
                 return false;
             }
         }
@@ -375,6 +383,168 @@ static bool apply_step(xp_ctx *ctx, const xp_step *s, const nodevec *in, nodevec
     }
     if (in->n > 1 || reverse_axis(s->axis)) {
         vec_normalise(out);
+    }
+    return true;
+}
+
+/* ------------------------------------------------- streaming count/exists -- */
+
+typedef struct stream_state {
+    size_t count;
+    bool stop_at_first;
+} stream_state;
+
+/* Do the (non-positional) predicates of step s keep n? */
+static bool node_passes(xp_ctx *ctx, const xp_step *s, xmlNode *n, bool *keep)
+{
+    size_t k;
+
+    *keep = true;
+    for (k = 0; k < s->n_preds && *keep; k++) {
+        if (!predicate_keeps(ctx, s->preds[k], n, 1, 1, keep)) {
+            return false;
+        }
+    }
+    return true;
+}
+
+static bool stream_steps(xp_ctx *ctx, const xp_expr *e, size_t i, xmlNode *node,
+                         stream_state *st);
+
+/* Candidate n for step i: test predicates, then go on with step i+1. */
+static bool stream_candidate(xp_ctx *ctx, const xp_expr *e, size_t i, xmlNode *n,
+                             stream_state *st)
+{
+    const xp_step *s = &e->steps[i];
+    bool keep;
+
+    if (!node_test(ctx, s, n)) {
+        return true;
+    }
+    if (!node_passes(ctx, s, n, &keep)) {
+        return false;
+    }
+    if (!keep) {
+        return true;
+    }
+    if (i + 1 == e->n_steps) {
+        st->count++;
+        return true;
+    }
+    return stream_steps(ctx, e, i + 1, n, st);
+}
+
+/* Walk step i from node; counts the nodes the path selects. */
+static bool stream_steps(xp_ctx *ctx, const xp_expr *e, size_t i, xmlNode *node,
+                         stream_state *st)
+{
+    const xp_step *s = &e->steps[i];
+    xmlNode *n;
+
+    switch (s->axis) {
+    case XP_AXIS_CHILD:
+        if (node->type != XML_ELEMENT_NODE && node->type != XML_DOCUMENT_NODE) {
+            return true;
+        }
+        for (n = node->children; n != NULL; n = n->next) {
+            if (is_tree_child(n) && !stream_candidate(ctx, e, i, n, st)) {
+                return false;
+            }
+            if (st->stop_at_first && st->count > 0) {
+                return true;
+            }
+        }
+        return true;
+    case XP_AXIS_ATTRIBUTE:
+        if (node->type != XML_ELEMENT_NODE) {
+            return true;
+        }
+        for (n = (xmlNode *)node->properties; n != NULL; n = n->next) {
+            if (!stream_candidate(ctx, e, i, n, st)) {
+                return false;
+            }
+            if (st->stop_at_first && st->count > 0) {
+                return true;
+            }
+        }
+        return true;
+    case XP_AXIS_SELF:
+        return stream_candidate(ctx, e, i, node, st);
+    case XP_AXIS_DESCENDANT:
+        if (node->type != XML_ELEMENT_NODE && node->type != XML_DOCUMENT_NODE) {
+            return true;
+        }
+        for (n = next_descendant(node, node); n != NULL; n = next_descendant(n, node)) {
+            if (!stream_candidate(ctx, e, i, n, st)) {
+                return false;
+            }
+            if (st->stop_at_first && st->count > 0) {
+                return true;
+            }
+        }
+        return true;
+    default:
+        return fse_sch__raise(ctx, "FSE0006", "internal: axis not streamable");
+    }
+}
+
+/* Number of nodes a streamable path selects (or 0/1 when stop_at_first). */
+static bool stream_path(xp_ctx *ctx, const xp_expr *e, bool stop_at_first, size_t *count)
+{
+    stream_state st = {0, stop_at_first};
+    xmlNode *start = e->absolute ? (xmlNode *)ctx->doc : ctx->node;
+
+    if (start == NULL) {
+        return fse_sch__raise(ctx, "XPDY0002", "the context item is absent");
+    }
+    if (e->n_steps == 0) {
+        *count = 1;
+        return true;
+    }
+    if (!stream_steps(ctx, e, 0, start, &st)) {
+        return false;
+    }
+    *count = st.count;
+    return true;
+}
+
+/* Count (or test) a path without building its node set when that is possible. */
+bool fse_sch__path_count(xp_ctx *ctx, const xp_expr *e, bool stop_at_first, size_t *count)
+{
+    xv v;
+
+    if (e->kind == XP_PATH && e->cache_slot >= 0 && ctx->cached != NULL &&
+        ctx->cached[e->cache_slot]) {
+        *count = ctx->cache[e->cache_slot].n;
+        return true;
+    }
+    if (e->kind == XP_PATH && e->streamable && e->cache_slot < 0) {
+        return stream_path(ctx, e, stop_at_first, count);
+    }
+    if (!fse_sch__eval(ctx, e, &v)) {
+        return false;
+    }
+    *count = fse_sch__items(&v);
+    return true;
+}
+
+static bool eval_attr_eq(xp_ctx *ctx, const xp_expr *e, bool *out)
+{
+    const xp_step *s = &e->a->steps[0];
+    xmlNode *a;
+
+    *out = false;
+    if (ctx->node == NULL) {
+        return fse_sch__raise(ctx, "XPDY0002", "the context item is absent");
+    }
+    if (ctx->node->type != XML_ELEMENT_NODE) {
+        return true;
+    }
+    for (a = (xmlNode *)ctx->node->properties; a != NULL; a = a->next) {
+        if (node_test(ctx, s, a)) {
+            *out = strcmp(fse_sch__node_string(ctx, a), e->str) == 0;
+            return true;
+        }
     }
     return true;
 }
@@ -448,7 +618,33 @@ static bool eval_filter_step(xp_ctx *ctx, const xp_step *s, const nodevec *in, x
     return true;
 }
 
+static bool eval_path_uncached(xp_ctx *ctx, const xp_expr *e, xv *out);
+
+/* Root paths without variables are evaluated once per document. */
 static bool eval_path(xp_ctx *ctx, const xp_expr *e, xv *out)
+{
+    sch_arena *saved;
+    bool ok;
+
+    if (e->cache_slot < 0 || ctx->cache == NULL) {
+        return eval_path_uncached(ctx, e, out);
+    }
+    if (ctx->cached[e->cache_slot]) {
+        *out = ctx->cache[e->cache_slot];
+        return true;
+    }
+    saved = ctx->arena;
+    ctx->arena = ctx->persistent;
+    ok = eval_path_uncached(ctx, e, out);
+    ctx->arena = saved;
+    if (ok) {
+        ctx->cache[e->cache_slot] = *out;
+        ctx->cached[e->cache_slot] = true;
+    }
+    return ok;
+}
+
+static bool eval_path_uncached(xp_ctx *ctx, const xp_expr *e, xv *out)
 {
     nodevec cur;
     size_t i;
@@ -966,6 +1162,18 @@ bool fse_sch__eval_bool(xp_ctx *ctx, const xp_expr *e, bool *out)
 {
     xv v;
 
+    if (e->kind == XP_PATH && e->streamable) {
+        size_t n;
+
+        if (!fse_sch__path_count(ctx, e, true, &n)) {
+            return false;
+        }
+        *out = n > 0;
+        return true;
+    }
+    if (e->kind == XP_ATTR_EQ) {
+        return eval_attr_eq(ctx, e, out);
+    }
     if (!fse_sch__eval(ctx, e, &v)) {
         return false;
     }
@@ -1130,6 +1338,14 @@ static bool eval_inner(xp_ctx *ctx, const xp_expr *e, xv *out)
             return false;
         }
         return fse_sch__eval(ctx, b ? e->b : e->c, out);
+    case XP_ATTR_EQ:
+        if (!eval_attr_eq(ctx, e, &b)) {
+            return false;
+        }
+        memset(out, 0, sizeof(*out));
+        out->kind = XV_BOOL;
+        out->b = b;
+        return true;
     }
     return fse_sch__raise(ctx, "FSE0002", "unknown expression kind");
 }
@@ -1161,10 +1377,10 @@ static bool step_matches_node(xp_ctx *ctx, const xp_step *s, xmlNode *node, bool
 
     *out = false;
     if (s->axis == XP_AXIS_ATTRIBUTE) {
-        if (node->type != XML_ATTRIBUTE_NODE || !node_test(s, node)) {
+        if (node->type != XML_ATTRIBUTE_NODE || !node_test(ctx, s, node)) {
             return true;
         }
-    } else if (node->type == XML_ATTRIBUTE_NODE || !node_test(s, node)) {
+    } else if (node->type == XML_ATTRIBUTE_NODE || !node_test(ctx, s, node)) {
         return true;
     }
     if (s->n_preds == 0) {

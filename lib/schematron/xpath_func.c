@@ -487,14 +487,16 @@ static bool fn_rounding(xp_ctx *ctx, const xp_expr *e, xv *out)
 
 bool fse_sch__call(xp_ctx *ctx, const xp_expr *e, xv *out)
 {
-    xv v;
     const char *s;
     xmlNode *node;
     bool b;
 
     switch (e->func) {
-    case XF_COUNT:
-        return fse_sch__eval(ctx, e->args[0], &v) && set_number(out, (double)n_items(&v));
+    case XF_COUNT: {
+        size_t n;
+
+        return fse_sch__path_count(ctx, e->args[0], false, &n) && set_number(out, (double)n);
+    }
     case XF_NOT:
         return fse_sch__eval_bool(ctx, e->args[0], &b) && set_bool(out, !b);
     case XF_BOOLEAN:
@@ -533,9 +535,12 @@ bool fse_sch__call(xp_ctx *ctx, const xp_expr *e, xv *out)
     case XF_NUMBER:
         return fn_number(ctx, e, out);
     case XF_EXISTS:
-    case XF_EMPTY:
-        return fse_sch__eval(ctx, e->args[0], &v) &&
-               set_bool(out, (n_items(&v) > 0) == (e->func == XF_EXISTS));
+    case XF_EMPTY: {
+        size_t n;
+
+        return fse_sch__path_count(ctx, e->args[0], true, &n) &&
+               set_bool(out, (n > 0) == (e->func == XF_EXISTS));
+    }
     case XF_CONCAT:
         return fn_concat(ctx, e, out);
     case XF_NORMALIZE_SPACE:

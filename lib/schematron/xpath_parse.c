@@ -274,6 +274,7 @@ static xp_expr *new_expr(parser *p, xp_kind kind)
     memset(e, 0, sizeof(*e));
     e->kind = kind;
     e->var_slot = -1;
+    e->cache_slot = -1;
     return e;
 }
 
@@ -435,7 +436,7 @@ static bool statically_boolean(const xp_expr *e)
     case XP_OR: case XP_AND:
     case XP_EQ: case XP_NE: case XP_LT: case XP_LE: case XP_GT: case XP_GE:
     case XP_VEQ: case XP_VNE: case XP_VLT: case XP_VLE: case XP_VGT: case XP_VGE:
-    case XP_PATH: case XP_LITERAL: case XP_UNION:
+    case XP_PATH: case XP_LITERAL: case XP_UNION: case XP_ATTR_EQ:
         return true;
     case XP_CALL:
         switch (e->func) {
@@ -468,6 +469,22 @@ static bool parse_predicates(parser *p, xp_expr ***preds, size_t *n)
     return true;
 }
 
+/* Give the step's local name an index in the schema's name table. */
+static bool intern_name(parser *p, xp_step *step)
+{
+    size_t i;
+    const char **table = *p->env->names;
+
+    for (i = 0; i < *p->env->n_names; i++) {
+        if (strcmp(table[i], step->local) == 0) {
+            step->name_index = i;
+            return true;
+        }
+    }
+    step->name_index = *p->env->n_names;
+    return push_ptr(p, (void ***)p->env->names, p->env->n_names, (void *)step->local);
+}
+
 static bool resolve_qname(parser *p, const token *t, xp_step *step)
 {
     if (t->local != t->start) {
@@ -485,7 +502,7 @@ static bool resolve_qname(parser *p, const token *t, xp_step *step)
         }
     }
     step->local = arena_str(p, t->local, t->local_len);
-    return step->local != NULL;
+    return step->local != NULL && intern_name(p, step);
 }
 
 static const struct {
@@ -756,6 +773,71 @@ static void fold_descendant_steps(xp_expr *path)
     path->n_steps = out;
 }
 
+static bool refers_to_variables(const xp_expr *e)
+{
+    size_t i;
+    size_t k;
+
+    if (e == NULL) {
+        return false;
+    }
+    if (e->kind == XP_VAR) {
+        return true;
+    }
+    for (i = 0; i < e->n_args; i++) {
+        if (refers_to_variables(e->args[i])) {
+            return true;
+        }
+    }
+    for (i = 0; i < e->n_steps; i++) {
+        if (refers_to_variables(e->steps[i].expr)) {
+            return true;
+        }
+        for (k = 0; k < e->steps[i].n_preds; k++) {
+            if (refers_to_variables(e->steps[i].preds[k])) {
+                return true;
+            }
+        }
+    }
+    for (i = 0; i < e->n_filter_preds; i++) {
+        if (refers_to_variables(e->filter_preds[i])) {
+            return true;
+        }
+    }
+    return refers_to_variables(e->a) || refers_to_variables(e->b) ||
+           refers_to_variables(e->c) || refers_to_variables(e->filter);
+}
+
+/*
+ * Root paths without variables give the same value for every context node:
+ * cache them per document. Paths of child/attribute/self steps with at most
+ * one descendant step and no positional predicate yield each node once and
+ * in document order: they can be counted or tested without sorting.
+ */
+static void mark_path(parser *p, xp_expr *path)
+{
+    size_t i;
+    size_t k;
+    size_t descendant = 0;
+    bool streamable = path->filter == NULL;
+
+    for (i = 0; i < path->n_steps && streamable; i++) {
+        const xp_step *s = &path->steps[i];
+
+        streamable = s->expr == NULL &&
+                     (s->axis == XP_AXIS_CHILD || s->axis == XP_AXIS_ATTRIBUTE ||
+                      s->axis == XP_AXIS_SELF || s->axis == XP_AXIS_DESCENDANT);
+        descendant += s->axis == XP_AXIS_DESCENDANT;
+        for (k = 0; k < s->n_preds && streamable; k++) {
+            streamable = !s->preds[k]->positional;
+        }
+    }
+    path->streamable = streamable && descendant <= 1;
+    if (path->absolute && path->filter == NULL && !refers_to_variables(path)) {
+        path->cache_slot = (int)(*p->env->n_cache_slots)++;
+    }
+}
+
 static xp_expr *parse_path(parser *p)
 {
     xp_expr *path = new_expr(p, XP_PATH);
@@ -825,7 +907,16 @@ static xp_expr *parse_path(parser *p)
         }
     }
     fold_descendant_steps(path);
+    mark_path(p, path);
     return path;
+}
+
+/* A relative path of one attribute name step without predicates: @name. */
+static bool is_plain_attribute(const xp_expr *e)
+{
+    return e->kind == XP_PATH && !e->absolute && e->filter == NULL && e->n_steps == 1 &&
+           e->steps[0].axis == XP_AXIS_ATTRIBUTE && e->steps[0].test == XP_TEST_NAME &&
+           e->steps[0].n_preds == 0;
 }
 
 static xp_expr *binary(parser *p, xp_kind kind, xp_expr *a, xp_expr *b)
@@ -836,9 +927,19 @@ static xp_expr *binary(parser *p, xp_kind kind, xp_expr *a, xp_expr *b)
         return NULL;
     }
     e = new_expr(p, kind);
-    if (e != NULL) {
-        e->a = a;
-        e->b = b;
+    if (e == NULL) {
+        return NULL;
+    }
+    e->a = a;
+    e->b = b;
+    /* @code = 'x' (either order): the dominant idiom, evaluated without sequences. */
+    if (kind == XP_EQ && is_plain_attribute(b) && a->kind == XP_LITERAL) {
+        e->a = b;
+        e->b = a;
+    }
+    if (kind == XP_EQ && is_plain_attribute(e->a) && e->b->kind == XP_LITERAL) {
+        e->kind = XP_ATTR_EQ;
+        e->str = e->b->str;
     }
     return e;
 }

@@ -23,6 +23,7 @@
 
 struct fse_validator {
     const fse_catalog *catalog;
+    fse_xml_parser *parser;
     xmlSchemaValidCtxtPtr xsd_ctxt[FSE_CATALOG_N_XSD];
 };
 
@@ -43,6 +44,10 @@ fse_err fse_validator_new(fse_validator **out, const fse_catalog *catalog)
         return fse_error_set(FSE_E_NOMEM, "validate", "validator");
     }
     v->catalog = catalog;
+    if (fse_xml_parser_new(&v->parser) != FSE_OK) {
+        fse_validator_free(v);
+        return fse_error_last()->code;
+    }
     for (i = 0; i < FSE_CATALOG_N_XSD; i++) {
         v->xsd_ctxt[i] = fse_xml_schema_new_context(catalog->xsd[i]);
         if (v->xsd_ctxt[i] == NULL) {
@@ -66,6 +71,7 @@ void fse_validator_free(fse_validator *validator)
             xmlSchemaFreeValidCtxt(validator->xsd_ctxt[i]);
         }
     }
+    fse_xml_parser_free(validator->parser);
     fse_free(validator);
 }
 
@@ -192,6 +198,7 @@ static fse_err parse_and_validate_xsd(fse_validator *v, run *st, const uint8_t *
     fse_err rc;
 
     *done = false;
+    opts.parser = v->parser;
     if (guessed >= 0) {
         opts.schema_ctxt = v->xsd_ctxt[guessed];
         xmlSchemaSetValidStructuredErrors(v->xsd_ctxt[guessed], on_xsd_error, st);

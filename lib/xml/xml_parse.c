@@ -18,6 +18,7 @@
 #include <libxml/xmlerror.h>
 
 #include "fse/limits.h"
+#include "fse/util.h"
 
 /* State shared with the SAX hooks for one parse. */
 typedef struct parse_state {
@@ -33,6 +34,77 @@ typedef struct parse_state {
     internalSubsetSAXFunc next_subset;
     void *next_user;
 } parse_state;
+
+/* Contexts are replaced when their dictionary holds this many names: short
+ * text values are interned too, and the dictionary must not grow forever. */
+#define PARSER_DICT_MAX_NAMES 65536u
+
+struct fse_xml_parser {
+    xmlParserCtxtPtr ctxt;
+    xmlSAXHandler sax; /* the context's original handlers */
+};
+
+static xmlParserCtxtPtr new_context(xmlSAXHandler *sax_out)
+{
+    xmlParserCtxtPtr ctxt = xmlNewParserCtxt();
+
+    if (ctxt != NULL) {
+        *sax_out = *ctxt->sax;
+    }
+    return ctxt;
+}
+
+fse_err fse_xml_parser_new(fse_xml_parser **out)
+{
+    fse_xml_parser *p = fse_calloc(1, sizeof(*p));
+
+    *out = NULL;
+    if (p == NULL || (p->ctxt = new_context(&p->sax)) == NULL) {
+        fse_free(p);
+        return fse_error_set(FSE_E_NOMEM, "xml", "parser context");
+    }
+    *out = p;
+    return FSE_OK;
+}
+
+void fse_xml_parser_free(fse_xml_parser *parser)
+{
+    if (parser == NULL) {
+        return;
+    }
+    xmlFreeParserCtxt(parser->ctxt);
+    fse_free(parser);
+}
+
+/* The context for one parse: the parser's (refreshed when its dictionary is
+ * large or after a failed parse) or a new one. */
+static xmlParserCtxtPtr take_context(fse_xml_parser *parser, xmlSAXHandler *sax)
+{
+    if (parser == NULL) {
+        return new_context(sax);
+    }
+    if (parser->ctxt == NULL || (size_t)xmlDictSize(parser->ctxt->dict) > PARSER_DICT_MAX_NAMES) {
+        xmlFreeParserCtxt(parser->ctxt);
+        parser->ctxt = new_context(&parser->sax);
+    }
+    if (parser->ctxt != NULL) {
+        *parser->ctxt->sax = parser->sax;
+        *sax = parser->sax;
+    }
+    return parser->ctxt;
+}
+
+static void give_back_context(fse_xml_parser *parser, xmlParserCtxtPtr ctxt, bool failed)
+{
+    ctxt->_private = NULL;
+    if (parser == NULL) {
+        xmlFreeParserCtxt(ctxt);
+    } else if (failed) {
+        /* A refused or malformed document: start the next one from scratch. */
+        xmlFreeParserCtxt(parser->ctxt);
+        parser->ctxt = NULL;
+    }
+}
 
 void fse_xml_init(void)
 {
@@ -161,9 +233,11 @@ fse_err fse_xml_parse(xmlDocPtr *doc_out, bool *schema_valid_out, const uint8_t 
     size_t max_nodes = o->max_nodes != 0 ? o->max_nodes : FSE_MAX_XML_NODES;
     parse_state st;
     xmlSchemaSAXPlugPtr plug = NULL;
+    xmlSAXHandler sax;
     xmlDocPtr doc = NULL;
     fse_err rc = FSE_OK;
-    int options = XML_PARSE_NONET | XML_PARSE_NOCDATA | XML_PARSE_NOWARNING | XML_PARSE_NOERROR;
+    int options = XML_PARSE_NONET | XML_PARSE_NOCDATA | XML_PARSE_NOWARNING | XML_PARSE_NOERROR |
+                  XML_PARSE_COMPACT;
 
     *doc_out = NULL;
     if (schema_valid_out != NULL) {
@@ -179,7 +253,7 @@ fse_err fse_xml_parse(xmlDocPtr *doc_out, bool *schema_valid_out, const uint8_t 
     memset(&st, 0, sizeof(st));
     st.max_depth = o->max_depth != 0 && o->max_depth < FSE_MAX_XML_DEPTH ? o->max_depth
                                                                            : FSE_MAX_XML_DEPTH;
-    st.ctxt = xmlNewParserCtxt();
+    st.ctxt = take_context(o->parser, &sax);
     if (st.ctxt == NULL) {
         return fse_error_set(FSE_E_NOMEM, "xml", "parser context");
     }
@@ -188,11 +262,11 @@ fse_err fse_xml_parse(xmlDocPtr *doc_out, bool *schema_valid_out, const uint8_t 
      * below: the SAX block's own handler would receive userData, which the
      * XSD plug replaces. */
     st.ctxt->sax->serror = NULL;
-    st.next_subset = st.ctxt->sax->internalSubset;
+    st.next_subset = sax.internalSubset;
     st.ctxt->sax->internalSubset = refuse_doctype;
     st.ctxt->sax->externalSubset = NULL;
-    st.next_start = st.ctxt->sax->startElementNs;
-    st.next_end = st.ctxt->sax->endElementNs;
+    st.next_start = sax.startElementNs;
+    st.next_end = sax.endElementNs;
     st.ctxt->sax->startElementNs = count_start;
     st.ctxt->sax->endElementNs = count_end;
     if (o->schema_ctxt != NULL) {
@@ -227,7 +301,6 @@ done:
         xmlSchemaSAXUnplug(plug);
     }
     xmlFreeDoc(doc);
-    st.ctxt->_private = NULL;
-    xmlFreeParserCtxt(st.ctxt);
+    give_back_context(o->parser, st.ctxt, rc != FSE_OK);
     return rc;
 }
