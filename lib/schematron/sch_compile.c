@@ -397,6 +397,88 @@ static fse_err compile_rule(compiler *c, const xmlNode *rule_node, sch_rule *rul
     return rc;
 }
 
+/* ---------------------------------------------------- context prefixes -- */
+
+/* Id of the prefix (parent, step), adding it when new. */
+static int prefix_id(compiler *c, int parent, bool absolute, const xp_step *step, size_t cap)
+{
+    fse_sch_schema *sc = c->schema;
+    size_t i;
+
+    for (i = 0; i < sc->n_prefixes; i++) {
+        const sch_prefix *p = &sc->prefixes[i];
+
+        if (p->parent == parent && p->absolute == absolute &&
+            fse_sch__step_equal(p->step, step)) {
+            return (int)i;
+        }
+    }
+    if (sc->n_prefixes == cap) {
+        return -1;
+    }
+    sc->prefixes[sc->n_prefixes].parent = parent;
+    sc->prefixes[sc->n_prefixes].absolute = absolute;
+    sc->prefixes[sc->n_prefixes].step = step;
+    return (int)sc->n_prefixes++;
+}
+
+/* Give every step prefix of a context path its shared id. */
+static fse_err assign_prefixes(compiler *c, xp_expr *context, size_t cap)
+{
+    size_t k;
+    int parent = -1;
+
+    if (context->kind == XP_UNION) {
+        fse_err rc = assign_prefixes(c, context->a, cap);
+
+        return rc != FSE_OK ? rc : assign_prefixes(c, context->b, cap);
+    }
+    context->prefix_ids = fse_sch__arena_alloc(&c->schema->arena,
+                                               (context->n_steps + 1) * sizeof(int));
+    if (context->prefix_ids == NULL) {
+        return nomem();
+    }
+    for (k = 0; k < context->n_steps; k++) {
+        parent = prefix_id(c, parent, context->absolute, &context->steps[k], cap);
+        if (parent < 0) {
+            return fse_error_set(FSE_E_LIMIT, "schematron", "%s: too many rule contexts",
+                                 c->file);
+        }
+        context->prefix_ids[k] = parent;
+    }
+    return FSE_OK;
+}
+
+static size_t count_steps(const xp_expr *e)
+{
+    return e->kind == XP_UNION ? count_steps(e->a) + count_steps(e->b) : e->n_steps;
+}
+
+static fse_err index_prefixes(compiler *c)
+{
+    fse_sch_schema *sc = c->schema;
+    size_t cap = 0;
+    size_t i;
+    size_t r;
+    fse_err rc = FSE_OK;
+
+    for (i = 0; i < sc->n_patterns; i++) {
+        for (r = 0; r < sc->patterns[i].n_rules; r++) {
+            cap += count_steps(sc->patterns[i].rules[r].context);
+        }
+    }
+    sc->prefixes = fse_sch__arena_alloc(&sc->arena, (cap + 1) * sizeof(*sc->prefixes));
+    if (sc->prefixes == NULL) {
+        return nomem();
+    }
+    for (i = 0; i < sc->n_patterns && rc == FSE_OK; i++) {
+        for (r = 0; r < sc->patterns[i].n_rules && rc == FSE_OK; r++) {
+            rc = assign_prefixes(c, sc->patterns[i].rules[r].context, cap);
+        }
+    }
+    return rc;
+}
+
 /* --------------------------------------------------------- rule index -- */
 
 /* Local name of the last step of a rule context, or NULL for wildcards. */
@@ -592,7 +674,7 @@ static fse_err compile_schema(compiler *c, const xmlNode *root)
         }
     }
     c->schema->n_patterns = i;
-    return FSE_OK;
+    return index_prefixes(c);
 }
 
 fse_err fse_sch_compile(fse_sch_schema **out, const uint8_t *sch, size_t len, const char *name)

@@ -134,6 +134,8 @@ struct xp_expr {
     int cache_slot;           /* XP_PATH from the root with no variables: result cached per
                                * document in this slot; -1 otherwise */
     bool streamable;          /* XP_PATH countable without materialising or sorting */
+    int *prefix_ids;          /* rule context paths: id of steps[0..k] (equal prefixes of
+                               * different rules share an id), for matching memos */
 };
 
 /* Resolves $name to a slot at compile time; returns -1 when unknown. */
@@ -157,6 +159,9 @@ typedef struct xp_compile_env {
 fse_err fse_sch__xpath_compile(xp_expr **out, const char *expr, const xp_compile_env *env);
 /* Compile an XSLT match pattern (rule context) into a path expression. */
 fse_err fse_sch__pattern_compile(xp_expr **out, const char *pattern, const xp_compile_env *env);
+/* Structural equality of two expressions or steps (same meaning, same text). */
+bool fse_sch__expr_equal(const xp_expr *a, const xp_expr *b);
+bool fse_sch__step_equal(const xp_step *a, const xp_step *b);
 /* Compile a regex with XPath 2.0 matches() semantics; NULL + message on error. */
 pcre2_code *fse_sch__regex_compile(const char *pattern, size_t len, const char *flags,
                                    char *err, size_t err_len);
@@ -179,6 +184,14 @@ typedef struct xv {
 /* Lazily evaluated variable: state of one let for the current context. */
 typedef enum xp_var_state { XP_VAR_UNSET, XP_VAR_BUSY, XP_VAR_DONE } xp_var_state;
 
+/* Children of each element grouped by name (sch_index.c). */
+typedef struct sch_child_index sch_child_index;
+fse_err fse_sch__index_build(sch_child_index **out, xmlDocPtr doc, size_t max_order);
+/* The children of parent with this interned name (n = 0 when none). */
+xmlNode *const *fse_sch__index_children(sch_child_index *ix, xmlNode *parent,
+                                        const xmlChar *name, size_t *n);
+void fse_sch__index_free(sch_child_index *ix);
+
 struct xp_ctx;
 /* Evaluates slot for the current rule firing (called on first use). */
 typedef bool (*xp_var_eval_fn)(struct xp_ctx *ctx, int slot, xv *out);
@@ -197,6 +210,11 @@ typedef struct xp_ctx {
     pcre2_match_data *match_data;
     const xmlChar **names;   /* the schema's names interned in the document's dictionary
                               * (NULL entry: no node has that name); NULL: compare text */
+    sch_child_index *children; /* element children by name, or NULL */
+    struct sch_match_memo *memo; /* rule-context prefix matches already decided, or NULL */
+    const xmlNs *ns_seen;    /* last namespace compared, its URI, and the answer */
+    const char *ns_seen_uri;
+    bool ns_seen_equal;
     sch_arena *persistent;   /* memory living for the whole run (cached values) */
     xv *cache;               /* per-document values of root paths, by cache slot */
     bool *cached;
@@ -211,6 +229,20 @@ bool fse_sch__eval(xp_ctx *ctx, const xp_expr *e, xv *out);
 bool fse_sch__eval_bool(xp_ctx *ctx, const xp_expr *e, bool *out);
 /* Number of items e selects, without building node sets where possible. */
 bool fse_sch__path_count(xp_ctx *ctx, const xp_expr *e, bool stop_at_first, size_t *count);
+/* Memo of (context prefix id, node) -> matched, for one run (sch_run.c). */
+typedef struct sch_match_memo sch_match_memo;
+fse_err fse_sch__memo_new(sch_match_memo **out);
+void fse_sch__memo_free(sch_match_memo *m);
+/* 0 unknown, 1 matched, 2 not matched */
+int fse_sch__memo_get(const sch_match_memo *m, int prefix_id, const xmlNode *node);
+void fse_sch__memo_put(sch_match_memo *m, int prefix_id, const xmlNode *node, bool matched);
+/*
+ * For a path whose value is used as a single item: walk at most two nodes
+ * without building a node set. *handled is false when the path cannot be
+ * walked that way (then nothing was evaluated).
+ */
+bool fse_sch__path_single(xp_ctx *ctx, const xp_expr *e, bool *handled, size_t *count,
+                          xmlNode **first);
 /* Does node match the compiled pattern (rule context)? */
 bool fse_sch__pattern_matches(xp_ctx *ctx, const xp_expr *pattern, xmlNode *node, bool *out);
 /* Raise a dynamic error (XPath 2.0 error code + text); always returns false. */
@@ -297,6 +329,13 @@ typedef struct sch_pattern {
     size_t max_slots;         /* pattern lets + most rule lets */
 } sch_pattern;
 
+/* One distinct rule-context prefix: its parent prefix and its last step. */
+typedef struct sch_prefix {
+    int parent;               /* -1 for a first step */
+    bool absolute;
+    const xp_step *step;
+} sch_prefix;
+
 struct fse_sch_schema {
     sch_arena arena;          /* everything below lives here */
     const char *title;
@@ -308,6 +347,8 @@ struct fse_sch_schema {
     size_t n_checks;
     pcre2_code **regexes;
     size_t n_regexes;
+    sch_prefix *prefixes;     /* distinct rule-context prefixes */
+    size_t n_prefixes;
     const char **names;       /* local names used by node tests (name_index) */
     size_t n_names;
     size_t n_cache_slots;

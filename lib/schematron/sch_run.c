@@ -38,7 +38,7 @@ typedef struct run_state {
  * attribute name comes from the document's dictionary, so that names can be
  * compared by pointer.
  */
-static bool number_nodes(xmlDocPtr doc)
+static bool number_nodes(xmlDocPtr doc, size_t *max_order)
 {
     uintptr_t order = 1;
     xmlNode *cur = xmlDocGetRootElement(doc);
@@ -77,6 +77,7 @@ static bool number_nodes(xmlDocPtr doc)
             cur->_private = (void *)order++;
         }
     }
+    *max_order = order;
     return interned;
 }
 
@@ -455,6 +456,9 @@ fse_err fse_sch_run(const fse_sch_schema *schema, xmlDocPtr doc, fse_sch_result 
     run_state st;
     xp_ctx ctx;
     size_t slots = max_slots(schema);
+    size_t max_order = 0;
+    sch_child_index *children = NULL;
+    sch_match_memo *memo = NULL;
     size_t i;
     fse_err rc = FSE_OK;
 
@@ -478,13 +482,23 @@ fse_err fse_sch_run(const fse_sch_schema *schema, xmlDocPtr doc, fse_sch_result 
         rc = fse_error_set(FSE_E_NOMEM, "schematron", "run state");
         goto done;
     }
-    if (number_nodes(doc)) {
+    if (number_nodes(doc, &max_order)) {
         ctx.names = intern_names(schema, doc);
         if (ctx.names == NULL) {
             rc = fse_error_set(FSE_E_NOMEM, "schematron", "run state");
             goto done;
         }
+        rc = fse_sch__index_build(&children, doc, max_order);
+        if (rc != FSE_OK) {
+            goto done;
+        }
+        ctx.children = children;
     }
+    rc = fse_sch__memo_new(&memo);
+    if (rc != FSE_OK) {
+        goto done;
+    }
+    ctx.memo = memo;
     ctx.persistent = &st.persistent;
     ctx.doc = doc;
     ctx.arena = &st.scratch;
@@ -512,6 +526,8 @@ fse_err fse_sch_run(const fse_sch_schema *schema, xmlDocPtr doc, fse_sch_result 
 done:
     fse_sch_result_free(st.result);
     pcre2_match_data_free(ctx.match_data);
+    fse_sch__index_free(children);
+    fse_sch__memo_free(memo);
     fse_free((void *)ctx.names);
     fse_free(ctx.cache);
     fse_free(ctx.cached);

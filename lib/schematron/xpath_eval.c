@@ -108,19 +108,33 @@ static void set_nodes(xv *out, const nodevec *v)
 
 /* ------------------------------------------------------------ node tests -- */
 
-static bool name_matches(const xp_ctx *ctx, const xp_step *s, const xmlNode *node)
+/* Does the node's namespace have this URI? One-entry cache: documents
+ * declare the HL7 namespace once, and schemas share one URI string per prefix. */
+static bool ns_matches(xp_ctx *ctx, const xmlNs *ns, const char *uri)
 {
-    const char *uri = node->ns != NULL ? (const char *)node->ns->href : NULL;
+    if (uri == NULL || ns == NULL) {
+        return uri == NULL && ns == NULL;
+    }
+    if (ns == ctx->ns_seen && uri == ctx->ns_seen_uri) {
+        return ctx->ns_seen_equal;
+    }
+    ctx->ns_seen = ns;
+    ctx->ns_seen_uri = uri;
+    ctx->ns_seen_equal = strcmp((const char *)ns->href, uri) == 0;
+    return ctx->ns_seen_equal;
+}
 
+static bool name_matches(xp_ctx *ctx, const xp_step *s, const xmlNode *node)
+{
     switch (s->test) {
     case XP_TEST_NAME:
         if (ctx->names != NULL ? node->name != ctx->names[s->name_index]
                                : strcmp((const char *)node->name, s->local) != 0) {
             return false;
         }
-        return s->ns_uri == NULL ? uri == NULL : uri != NULL && strcmp(uri, s->ns_uri) == 0;
+        return ns_matches(ctx, node->ns, s->ns_uri);
     case XP_TEST_NS_ANY:
-        return uri != NULL && strcmp(uri, s->ns_uri) == 0;
+        return node->ns != NULL && ns_matches(ctx, node->ns, s->ns_uri);
     default:
         return true;
     }
@@ -128,7 +142,7 @@ static bool name_matches(const xp_ctx *ctx, const xp_step *s, const xmlNode *nod
 
 /* Node test against a node met on an axis whose principal kind is element
  * (or attribute for the attribute axis). */
-static bool node_test(const xp_ctx *ctx, const xp_step *s, const xmlNode *node)
+static inline bool node_test(xp_ctx *ctx, const xp_step *s, const xmlNode *node)
 {
     xmlElementType principal = s->axis == XP_AXIS_ATTRIBUTE ? XML_ATTRIBUTE_NODE
                                                             : XML_ELEMENT_NODE;
@@ -277,6 +291,19 @@ static bool collect_axis(xp_ctx *ctx, const xp_step *s, xmlNode *node, nodevec *
         if (node->type != XML_ELEMENT_NODE && node->type != XML_DOCUMENT_NODE) {
             return true;
         }
+        if (ctx->children != NULL && s->test == XP_TEST_NAME && node->type == XML_ELEMENT_NODE) {
+            size_t k;
+            size_t count;
+            xmlNode *const *named = fse_sch__index_children(ctx->children, node,
+                                                            ctx->names[s->name_index], &count);
+
+            for (k = 0; k < count; k++) {
+                if (node_test(ctx, s, named[k]) && !vec_push(ctx, v, named[k])) {
+                    return false;
+                }
+            }
+            return true;
+        }
         for (n = node->children; n != NULL; n = n->next) {
             if (is_tree_child(n) && node_test(ctx, s, n) && !vec_push(ctx, v, n)) {
                 return false;
@@ -391,8 +418,14 @@ static bool apply_step(xp_ctx *ctx, const xp_step *s, const nodevec *in, nodevec
 
 typedef struct stream_state {
     size_t count;
-    bool stop_at_first;
+    size_t limit;     /* stop once count reaches it; 0: no limit */
+    xmlNode *first;   /* first node selected (in walk order) */
 } stream_state;
+
+static bool stream_full(const stream_state *st)
+{
+    return st->limit != 0 && st->count >= st->limit;
+}
 
 /* Do the (non-positional) predicates of step s keep n? */
 static bool node_passes(xp_ctx *ctx, const xp_step *s, xmlNode *n, bool *keep)
@@ -428,10 +461,43 @@ static bool stream_candidate(xp_ctx *ctx, const xp_expr *e, size_t i, xmlNode *n
         return true;
     }
     if (i + 1 == e->n_steps) {
-        st->count++;
+        if (st->count++ == 0) {
+            st->first = n;
+        }
         return true;
     }
     return stream_steps(ctx, e, i + 1, n, st);
+}
+
+/* Children of node with the step's name, from the index when there is one. */
+static bool stream_children(xp_ctx *ctx, const xp_expr *e, size_t i, xmlNode *node,
+                            stream_state *st)
+{
+    const xp_step *s = &e->steps[i];
+    xmlNode *n;
+
+    if (node->type != XML_ELEMENT_NODE && node->type != XML_DOCUMENT_NODE) {
+        return true;
+    }
+    if (ctx->children != NULL && s->test == XP_TEST_NAME && node->type == XML_ELEMENT_NODE) {
+        size_t k;
+        size_t count;
+        xmlNode *const *named = fse_sch__index_children(ctx->children, node,
+                                                        ctx->names[s->name_index], &count);
+
+        for (k = 0; k < count && !stream_full(st); k++) {
+            if (!stream_candidate(ctx, e, i, named[k], st)) {
+                return false;
+            }
+        }
+        return true;
+    }
+    for (n = node->children; n != NULL && !stream_full(st); n = n->next) {
+        if (is_tree_child(n) && !stream_candidate(ctx, e, i, n, st)) {
+            return false;
+        }
+    }
+    return true;
 }
 
 /* Walk step i from node; counts the nodes the path selects. */
@@ -443,28 +509,14 @@ static bool stream_steps(xp_ctx *ctx, const xp_expr *e, size_t i, xmlNode *node,
 
     switch (s->axis) {
     case XP_AXIS_CHILD:
-        if (node->type != XML_ELEMENT_NODE && node->type != XML_DOCUMENT_NODE) {
-            return true;
-        }
-        for (n = node->children; n != NULL; n = n->next) {
-            if (is_tree_child(n) && !stream_candidate(ctx, e, i, n, st)) {
-                return false;
-            }
-            if (st->stop_at_first && st->count > 0) {
-                return true;
-            }
-        }
-        return true;
+        return stream_children(ctx, e, i, node, st);
     case XP_AXIS_ATTRIBUTE:
         if (node->type != XML_ELEMENT_NODE) {
             return true;
         }
-        for (n = (xmlNode *)node->properties; n != NULL; n = n->next) {
+        for (n = (xmlNode *)node->properties; n != NULL && !stream_full(st); n = n->next) {
             if (!stream_candidate(ctx, e, i, n, st)) {
                 return false;
-            }
-            if (st->stop_at_first && st->count > 0) {
-                return true;
             }
         }
         return true;
@@ -474,12 +526,25 @@ static bool stream_steps(xp_ctx *ctx, const xp_expr *e, size_t i, xmlNode *node,
         if (node->type != XML_ELEMENT_NODE && node->type != XML_DOCUMENT_NODE) {
             return true;
         }
-        for (n = next_descendant(node, node); n != NULL; n = next_descendant(n, node)) {
+        for (n = next_descendant(node, node); n != NULL && !stream_full(st);
+             n = next_descendant(n, node)) {
             if (!stream_candidate(ctx, e, i, n, st)) {
                 return false;
             }
-            if (st->stop_at_first && st->count > 0) {
-                return true;
+        }
+        return true;
+    case XP_AXIS_PARENT:
+        n = parent_of(node);
+        return n == NULL || stream_candidate(ctx, e, i, n, st);
+    case XP_AXIS_ANCESTOR_OR_SELF:
+        if (!stream_candidate(ctx, e, i, node, st)) {
+            return false;
+        }
+        /* fall through */
+    case XP_AXIS_ANCESTOR:
+        for (n = parent_of(node); n != NULL && !stream_full(st); n = parent_of(n)) {
+            if (!stream_candidate(ctx, e, i, n, st)) {
+                return false;
             }
         }
         return true;
@@ -488,24 +553,29 @@ static bool stream_steps(xp_ctx *ctx, const xp_expr *e, size_t i, xmlNode *node,
     }
 }
 
-/* Number of nodes a streamable path selects (or 0/1 when stop_at_first). */
-static bool stream_path(xp_ctx *ctx, const xp_expr *e, bool stop_at_first, size_t *count)
+/* Walk a streamable path from its start node, up to limit nodes (0: all). */
+static bool stream_path(xp_ctx *ctx, const xp_expr *e, size_t limit, stream_state *st)
 {
-    stream_state st = {0, stop_at_first};
     xmlNode *start = e->absolute ? (xmlNode *)ctx->doc : ctx->node;
 
+    st->count = 0;
+    st->limit = limit;
+    st->first = NULL;
     if (start == NULL) {
         return fse_sch__raise(ctx, "XPDY0002", "the context item is absent");
     }
     if (e->n_steps == 0) {
-        *count = 1;
+        st->count = 1;
+        st->first = start;
         return true;
     }
-    if (!stream_steps(ctx, e, 0, start, &st)) {
-        return false;
-    }
-    *count = st.count;
-    return true;
+    return stream_steps(ctx, e, 0, start, st);
+}
+
+static bool use_stream(const xp_ctx *ctx, const xp_expr *e)
+{
+    return e->kind == XP_PATH && e->streamable &&
+           (e->cache_slot < 0 || ctx->cached == NULL || !ctx->cached[e->cache_slot]);
 }
 
 /* Count (or test) a path without building its node set when that is possible. */
@@ -519,12 +589,35 @@ bool fse_sch__path_count(xp_ctx *ctx, const xp_expr *e, bool stop_at_first, size
         return true;
     }
     if (e->kind == XP_PATH && e->streamable && e->cache_slot < 0) {
-        return stream_path(ctx, e, stop_at_first, count);
+        stream_state st;
+
+        if (!stream_path(ctx, e, stop_at_first ? 1 : 0, &st)) {
+            return false;
+        }
+        *count = st.count;
+        return true;
     }
     if (!fse_sch__eval(ctx, e, &v)) {
         return false;
     }
     *count = fse_sch__items(&v);
+    return true;
+}
+
+bool fse_sch__path_single(xp_ctx *ctx, const xp_expr *e, bool *handled, size_t *count,
+                          xmlNode **first)
+{
+    stream_state st;
+
+    *handled = e->kind == XP_PATH && e->streamable && e->cache_slot < 0 && use_stream(ctx, e);
+    if (!*handled) {
+        return true;
+    }
+    if (!stream_path(ctx, e, 2, &st)) {
+        return false;
+    }
+    *count = st.count;
+    *first = st.first;
     return true;
 }
 
@@ -1424,8 +1517,31 @@ static bool step_matches_node(xp_ctx *ctx, const xp_step *s, xmlNode *node, bool
     return true;
 }
 
-/* Does node match steps[0..k] of pattern e? */
+static bool match_steps_uncached(xp_ctx *ctx, const xp_expr *e, size_t k, xmlNode *node,
+                                 bool *out);
+
+/* Does node match steps[0..k] of pattern e? Decided once per (prefix, node). */
 static bool match_steps(xp_ctx *ctx, const xp_expr *e, size_t k, xmlNode *node, bool *out)
+{
+    int known;
+
+    if (ctx->memo == NULL || e->prefix_ids == NULL) {
+        return match_steps_uncached(ctx, e, k, node, out);
+    }
+    known = fse_sch__memo_get(ctx->memo, e->prefix_ids[k], node);
+    if (known != 0) {
+        *out = known == 1;
+        return true;
+    }
+    if (!match_steps_uncached(ctx, e, k, node, out)) {
+        return false;
+    }
+    fse_sch__memo_put(ctx->memo, e->prefix_ids[k], node, *out);
+    return true;
+}
+
+static bool match_steps_uncached(xp_ctx *ctx, const xp_expr *e, size_t k, xmlNode *node,
+                                 bool *out)
 {
     const xp_step *s = &e->steps[k];
     xmlNode *up;

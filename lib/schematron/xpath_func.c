@@ -67,10 +67,34 @@ static size_t n_items(const xv *v)
  * Evaluate argument i as xs:string? (empty -> ""), raising XPTY0004 on a
  * sequence of several items. *empty tells whether the argument was empty.
  */
+static bool too_many(xp_ctx *ctx, const xp_expr *e, size_t i)
+{
+    return fse_sch__raise(ctx, "XPTY0004",
+                          "a sequence of more than one item is not allowed as argument %zu "
+                          "of %s()",
+                          i + 1, function_names[e->func]);
+}
+
 static bool arg_string(xp_ctx *ctx, const xp_expr *e, size_t i, const char **out, bool *empty)
 {
     xv v;
+    bool handled;
+    size_t count;
+    xmlNode *first;
 
+    if (!fse_sch__path_single(ctx, e->args[i], &handled, &count, &first)) {
+        return false;
+    }
+    if (handled) {
+        if (count > 1) {
+            return too_many(ctx, e, i);
+        }
+        if (empty != NULL) {
+            *empty = count == 0;
+        }
+        *out = count == 0 ? "" : fse_sch__node_string(ctx, first);
+        return true;
+    }
     if (!fse_sch__eval(ctx, e->args[i], &v)) {
         return false;
     }
@@ -78,10 +102,7 @@ static bool arg_string(xp_ctx *ctx, const xp_expr *e, size_t i, const char **out
         *empty = n_items(&v) == 0;
     }
     if (n_items(&v) > 1) {
-        return fse_sch__raise(ctx, "XPTY0004",
-                              "a sequence of more than one item is not allowed as argument %zu "
-                              "of %s()",
-                              i + 1, function_names[e->func]);
+        return too_many(ctx, e, i);
     }
     if (n_items(&v) == 0) {
         *out = "";
@@ -95,10 +116,18 @@ static bool arg_string(xp_ctx *ctx, const xp_expr *e, size_t i, const char **out
 static bool arg_node(xp_ctx *ctx, const xp_expr *e, xmlNode **out)
 {
     xv v;
+    bool handled;
+    size_t count;
 
     if (e->n_args == 0) {
         *out = ctx->node;
         return true;
+    }
+    if (!fse_sch__path_single(ctx, e->args[0], &handled, &count, out)) {
+        return false;
+    }
+    if (handled) {
+        return count <= 1 || too_many(ctx, e, 0);
     }
     if (!fse_sch__eval(ctx, e->args[0], &v)) {
         return false;

@@ -821,12 +821,21 @@ static void mark_path(parser *p, xp_expr *path)
     size_t descendant = 0;
     bool streamable = path->filter == NULL;
 
+    bool forward_seen = false;
+
+    /* Reverse chain steps (parent, ancestor) first, then forward steps: every
+     * node is reached once. */
     for (i = 0; i < path->n_steps && streamable; i++) {
         const xp_step *s = &path->steps[i];
+        bool reverse = s->axis == XP_AXIS_PARENT || s->axis == XP_AXIS_ANCESTOR ||
+                       s->axis == XP_AXIS_ANCESTOR_OR_SELF;
 
-        streamable = s->expr == NULL &&
-                     (s->axis == XP_AXIS_CHILD || s->axis == XP_AXIS_ATTRIBUTE ||
-                      s->axis == XP_AXIS_SELF || s->axis == XP_AXIS_DESCENDANT);
+        streamable = s->expr == NULL && (reverse ? !forward_seen
+                                                 : s->axis == XP_AXIS_CHILD ||
+                                                       s->axis == XP_AXIS_ATTRIBUTE ||
+                                                       s->axis == XP_AXIS_SELF ||
+                                                       s->axis == XP_AXIS_DESCENDANT);
+        forward_seen = forward_seen || (!reverse && s->axis != XP_AXIS_SELF);
         descendant += s->axis == XP_AXIS_DESCENDANT;
         for (k = 0; k < s->n_preds && streamable; k++) {
             streamable = !s->preds[k]->positional;
@@ -1201,4 +1210,71 @@ fse_err fse_sch__pattern_compile(xp_expr **out, const char *pattern, const xp_co
                              pattern);
     }
     return rc;
+}
+
+/* ---------------------------------------------------- structural equality -- */
+
+static bool str_equal(const char *a, const char *b)
+{
+    return a == b || (a != NULL && b != NULL && strcmp(a, b) == 0);
+}
+
+static bool expr_list_equal(xp_expr *const *a, xp_expr *const *b, size_t n)
+{
+    size_t i;
+
+    for (i = 0; i < n; i++) {
+        if (!fse_sch__expr_equal(a[i], b[i])) {
+            return false;
+        }
+    }
+    return true;
+}
+
+bool fse_sch__step_equal(const xp_step *a, const xp_step *b)
+{
+    return a->axis == b->axis && a->test == b->test && str_equal(a->ns_uri, b->ns_uri) &&
+           str_equal(a->local, b->local) && a->n_preds == b->n_preds &&
+           fse_sch__expr_equal(a->expr, b->expr) &&
+           expr_list_equal(a->preds, b->preds, a->n_preds);
+}
+
+bool fse_sch__expr_equal(const xp_expr *a, const xp_expr *b)
+{
+    size_t i;
+
+    if (a == b) {
+        return true;
+    }
+    if (a == NULL || b == NULL || a->kind != b->kind) {
+        return false;
+    }
+    switch (a->kind) {
+    case XP_LITERAL:
+        return a->str_len == b->str_len && memcmp(a->str, b->str, a->str_len) == 0;
+    case XP_NUMBER:
+        return a->num == b->num;
+    case XP_VAR:
+        return a->var_slot == b->var_slot && str_equal(a->var_name, b->var_name);
+    case XP_CALL:
+        return a->func == b->func && a->n_args == b->n_args &&
+               expr_list_equal(a->args, b->args, a->n_args);
+    case XP_PATH:
+        if (a->absolute != b->absolute || a->n_steps != b->n_steps ||
+            a->n_filter_preds != b->n_filter_preds || !fse_sch__expr_equal(a->filter, b->filter) ||
+            !expr_list_equal(a->filter_preds, b->filter_preds, a->n_filter_preds)) {
+            return false;
+        }
+        for (i = 0; i < a->n_steps; i++) {
+            if (!fse_sch__step_equal(&a->steps[i], &b->steps[i])) {
+                return false;
+            }
+        }
+        return true;
+    case XP_ATTR_EQ:
+        return str_equal(a->str, b->str) && fse_sch__expr_equal(a->a, b->a);
+    default:
+        return fse_sch__expr_equal(a->a, b->a) && fse_sch__expr_equal(a->b, b->b) &&
+               fse_sch__expr_equal(a->c, b->c);
+    }
 }
