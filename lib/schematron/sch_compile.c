@@ -137,7 +137,7 @@ static fse_err compile_select(compiler *c, const xmlNode *n, const char *attr_na
     const char *select = attr(n, attr_name);
 
     if (select == NULL) {
-        return fse_error_set(FSE_E_PARSE, "schematron", "%s: <%s> without @%s", c->file,
+        return fse_error_set(FSE_E_PARSE, "schematron", "<%s> without @%s",
                              (const char *)n->name, attr_name);
     }
     return fse_sch__xpath_compile(out, select, &c->env);
@@ -153,6 +153,9 @@ static fse_err compile_template(compiler *c, const xmlNode *parent, tpl_list *ou
 
         memset(&t, 0, sizeof(t));
         if (n->type == XML_TEXT_NODE || n->type == XML_CDATA_SECTION_NODE) {
+            if (xmlIsBlankNode(n)) {
+                continue; /* whitespace-only text is stripped, as in an XSLT stylesheet */
+            }
             t.kind = SCH_TPL_TEXT;
             t.text = arena_dup(c, (const char *)n->content);
             rc = t.text != NULL ? tpl_push(c, out, &t) : nomem();
@@ -160,6 +163,7 @@ static fse_err compile_template(compiler *c, const xmlNode *parent, tpl_list *ou
             continue;
         } else if (is_sch(n, "name")) {
             t.kind = SCH_TPL_NAME;
+            t.padded = true;
             if (attr(n, "path") != NULL) {
                 rc = compile_select(c, n, "path", &t.expr);
             }
@@ -168,6 +172,7 @@ static fse_err compile_template(compiler *c, const xmlNode *parent, tpl_list *ou
             }
         } else if (is_sch(n, "value-of") || is_xsl(n, "value-of")) {
             t.kind = SCH_TPL_VALUE_OF;
+            t.padded = is_sch(n, "value-of");
             rc = compile_select(c, n, "select", &t.expr);
             if (rc == FSE_OK) {
                 rc = tpl_push(c, out, &t);
@@ -207,7 +212,8 @@ static const char *message_label(compiler *c, const sch_tpl *items, size_t n)
     fse_buf_init(&b, FSE_MAX_MESSAGE_BYTES);
     for (i = 0; i < n && items[i].kind == SCH_TPL_TEXT; i++) {
         if (fse_buf_append_str(&b, items[i].text) != FSE_OK) {
-            break;
+            fse_buf_free(&b);
+            return NULL;
         }
     }
     bar = b.data != NULL ? strchr(b.data, '|') : NULL;
@@ -232,7 +238,7 @@ static const char *message_label(compiler *c, const sch_tpl *items, size_t n)
     }
     label = fse_sch__arena_strndup(&c->schema->arena, start, (size_t)(end - start));
     fse_buf_free(&b);
-    return label != NULL ? label : "";
+    return label;
 }
 
 /* ------------------------------------------------------------- lets -- */
@@ -345,19 +351,22 @@ static fse_err compile_checks(compiler *c, const xmlNode *rule_node, sch_rule *r
         chk->kind = is_sch(n, "assert") ? FSE_SCH_FAILED_ASSERT : FSE_SCH_REPORT;
         test = attr(n, "test");
         if (test == NULL) {
-            return fse_error_set(FSE_E_PARSE, "schematron", "%s: %s without @test", c->file,
+            return fse_error_set(FSE_E_PARSE, "schematron", "%s without @test",
                                  (const char *)n->name);
         }
         chk->test_text = arena_dup(c, test);
         rc = fse_sch__xpath_compile(&chk->test, test, &c->env);
         if (rc != FSE_OK) {
-            return fse_error_prefix(c->file);
+            return rc;
         }
         memset(&msg, 0, sizeof(msg));
         rc = compile_template(c, n, &msg);
         chk->message = msg.items;
         chk->n_message = msg.n;
-        chk->label = message_label(c, msg.items, msg.n);
+        chk->label = rc == FSE_OK ? message_label(c, msg.items, msg.n) : "";
+        if (chk->label == NULL) {
+            return nomem();
+        }
     }
     rule->n_checks = i;
     c->schema->n_checks += i;
@@ -380,10 +389,12 @@ static fse_err compile_rule(compiler *c, const xmlNode *rule_node, sch_rule *rul
     if (rc != FSE_OK) {
         return rc;
     }
+    /* The rule's own lets are not visible in its context (an XSLT match pattern). */
+    c->scope_n[1] = 0;
+    rc = fse_sch__pattern_compile(&rule->context, context, &c->env);
     c->scope[1] = rule->lets;
     c->scope_n[1] = rule->n_lets;
     c->scope_base[1] = base_slot;
-    rc = fse_sch__pattern_compile(&rule->context, context, &c->env);
     if (rc == FSE_OK) {
         rc = compile_lets(c, rule_node, rule->lets);
     }

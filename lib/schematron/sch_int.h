@@ -110,6 +110,7 @@ typedef enum xp_func {
 
 struct xp_expr {
     xp_kind kind;
+    unsigned depth;           /* height of the tree below (bounded at compile time) */
     xp_expr *a, *b, *c;       /* operands; if: cond, then, else */
     /* XP_PATH */
     bool absolute;            /* starts at the document root */
@@ -245,6 +246,11 @@ bool fse_sch__path_single(xp_ctx *ctx, const xp_expr *e, bool *handled, size_t *
                           xmlNode **first);
 /* Does node match the compiled pattern (rule context)? */
 bool fse_sch__pattern_matches(xp_ctx *ctx, const xp_expr *pattern, xmlNode *node, bool *out);
+/* Error code of an allocation failure during evaluation: the run then fails
+ * with FSE_E_NOMEM instead of reporting a dynamic error. */
+#define FSE_SCH_OOM "FSE0001"
+/* true for FSE_OK; otherwise raises out-of-memory or over-limit and returns false. */
+bool fse_sch__buf_ok(xp_ctx *ctx, fse_err rc);
 /* Raise a dynamic error (XPath 2.0 error code + text); always returns false. */
 bool fse_sch__raise(xp_ctx *ctx, const char *code, const char *fmt, ...) FSE_PRINTF(3, 4);
 
@@ -279,6 +285,8 @@ typedef enum sch_tpl_kind { SCH_TPL_TEXT, SCH_TPL_NAME, SCH_TPL_VALUE_OF, SCH_TP
 /* One piece of a message or of a let with content. */
 typedef struct sch_tpl {
     sch_tpl_kind kind;
+    bool padded;              /* schematron name/value-of: a space on each side, as the
+                               * ISO skeleton writes them into messages */
     const char *text;         /* SCH_TPL_TEXT */
     xp_expr *expr;            /* name path, value-of select, for-each select */
     struct sch_tpl *children; /* SCH_TPL_FOR_EACH body */

@@ -106,8 +106,7 @@ static bool render_item(xp_ctx *ctx, const sch_tpl *t, fse_buf *out)
 
     switch (t->kind) {
     case SCH_TPL_TEXT:
-        fse_buf_append_str(out, t->text);
-        return true;
+        return fse_sch__buf_ok(ctx, fse_buf_append_str(out, t->text));
     case SCH_TPL_NAME: {
         const xmlNode *n = ctx->node;
 
@@ -118,10 +117,12 @@ static bool render_item(xp_ctx *ctx, const sch_tpl *t, fse_buf *out)
             n = v.kind == XV_NODES && v.n > 0 ? v.nodes[0] : NULL;
         }
         if (n != NULL && (n->type == XML_ELEMENT_NODE || n->type == XML_ATTRIBUTE_NODE)) {
-            if (n->ns != NULL && n->ns->prefix != NULL) {
-                fse_buf_printf(out, "%s:", (const char *)n->ns->prefix);
+            if (n->ns != NULL && n->ns->prefix != NULL &&
+                (!fse_sch__buf_ok(ctx, fse_buf_append_str(out, (const char *)n->ns->prefix)) ||
+                 !fse_sch__buf_ok(ctx, fse_buf_append_str(out, ":")))) {
+                return false;
             }
-            fse_buf_append_str(out, (const char *)n->name);
+            return fse_sch__buf_ok(ctx, fse_buf_append_str(out, (const char *)n->name));
         }
         return true;
     }
@@ -129,8 +130,7 @@ static bool render_item(xp_ctx *ctx, const sch_tpl *t, fse_buf *out)
         if (!fse_sch__eval(ctx, t->expr, &v)) {
             return false;
         }
-        fse_buf_append_str(out, fse_sch__value_join(ctx, &v));
-        return true;
+        return fse_sch__buf_ok(ctx, fse_buf_append_str(out, fse_sch__value_join(ctx, &v)));
     case SCH_TPL_FOR_EACH:
         if (!fse_sch__eval(ctx, t->expr, &v)) {
             return false;
@@ -153,7 +153,11 @@ static bool render(xp_ctx *ctx, const sch_tpl *items, size_t n, fse_buf *out)
     size_t i;
 
     for (i = 0; i < n; i++) {
-        if (!render_item(ctx, &items[i], out)) {
+        bool pad = items[i].padded;
+
+        if ((pad && !fse_sch__buf_ok(ctx, fse_buf_append_str(out, " "))) ||
+            !render_item(ctx, &items[i], out) ||
+            (pad && !fse_sch__buf_ok(ctx, fse_buf_append_str(out, " ")))) {
             return false;
         }
     }
@@ -181,20 +185,29 @@ static void normalise_space(char *s)
     *w = '\0';
 }
 
-/* /hl7:ClinicalDocument[1]/hl7:component[2]/... for the node. */
+static bool same_namespace(const xmlNs *a, const xmlNs *b)
+{
+    if (a == NULL || b == NULL) {
+        return a == b;
+    }
+    return a == b || strcmp((const char *)a->href, (const char *)b->href) == 0;
+}
+
+/* /hl7:ClinicalDocument[1]/hl7:component[2]/... for the node; NULL when out of memory. */
 static char *node_location(const xmlNode *node)
 {
     const xmlNode *chain[FSE_MAX_XML_DEPTH + 2];
     size_t depth = 0;
     fse_buf b;
     const xmlNode *n;
+    fse_err rc = FSE_OK;
 
     for (n = node; n != NULL && n->type != XML_DOCUMENT_NODE && depth < sizeof(chain) / sizeof(chain[0]);
          n = n->parent) {
         chain[depth++] = n;
     }
     fse_buf_init(&b, FSE_MAX_MESSAGE_BYTES);
-    while (depth > 0) {
+    while (depth > 0 && rc == FSE_OK) {
         const xmlNode *cur = chain[--depth];
         const char *prefix = NULL;
         size_t pos = 1;
@@ -206,15 +219,20 @@ static char *node_location(const xmlNode *node)
                                                                         : "*";
         }
         if (cur->type == XML_ATTRIBUTE_NODE) {
-            fse_buf_printf(&b, "/@%s", (const char *)cur->name);
+            rc = fse_buf_printf(&b, "/@%s", (const char *)cur->name);
             continue;
         }
         for (s = cur->prev; s != NULL; s = s->prev) {
-            pos += s->type == XML_ELEMENT_NODE && strcmp((const char *)s->name,
-                                                         (const char *)cur->name) == 0;
+            pos += s->type == XML_ELEMENT_NODE &&
+                   strcmp((const char *)s->name, (const char *)cur->name) == 0 &&
+                   same_namespace(s->ns, cur->ns);
         }
-        fse_buf_printf(&b, "/%s%s%s[%zu]", prefix != NULL ? prefix : "", prefix != NULL ? ":" : "",
-                       (const char *)cur->name, pos);
+        rc = fse_buf_printf(&b, "/%s%s%s[%zu]", prefix != NULL ? prefix : "",
+                            prefix != NULL ? ":" : "", (const char *)cur->name, pos);
+    }
+    if (rc != FSE_OK) {
+        fse_buf_free(&b);
+        return NULL;
     }
     return fse_buf_steal(&b, NULL);
 }
@@ -514,6 +532,10 @@ fse_err fse_sch_run(const fse_sch_schema *schema, xmlDocPtr doc, fse_sch_result 
     }
     if (st.rc != FSE_OK) {
         rc = st.rc;
+        goto done;
+    }
+    if (ctx.error && strncmp(ctx.error_message, FSE_SCH_OOM, strlen(FSE_SCH_OOM)) == 0) {
+        rc = fse_error_set(FSE_E_NOMEM, "schematron", "out of memory while evaluating");
         goto done;
     }
     if (ctx.error) {

@@ -38,7 +38,18 @@ bool fse_sch__raise(xp_ctx *ctx, const char *code, const char *fmt, ...)
 
 static bool out_of_memory(xp_ctx *ctx)
 {
-    return fse_sch__raise(ctx, "FSE0001", "out of memory while evaluating");
+    return fse_sch__raise(ctx, FSE_SCH_OOM, "out of memory while evaluating");
+}
+
+bool fse_sch__buf_ok(xp_ctx *ctx, fse_err rc)
+{
+    if (rc == FSE_OK) {
+        return true;
+    }
+    if (rc == FSE_E_NOMEM) {
+        return out_of_memory(ctx);
+    }
+    return fse_sch__raise(ctx, "FSE0007", "a string value is over %u bytes", FSE_MAX_MESSAGE_BYTES);
 }
 
 /* ---------------------------------------------------------- node vectors -- */
@@ -849,8 +860,10 @@ const char *fse_sch__node_string(xp_ctx *ctx, const xmlNode *node)
     for (c = next_descendant((xmlNode *)node, node); c != NULL;
          c = next_descendant((xmlNode *)c, node)) {
         if ((c->type == XML_TEXT_NODE || c->type == XML_CDATA_SECTION_NODE) &&
-            c->content != NULL && fse_buf_append_str(&b, (const char *)c->content) != FSE_OK) {
-            break;
+            c->content != NULL &&
+            !fse_sch__buf_ok(ctx, fse_buf_append_str(&b, (const char *)c->content))) {
+            fse_buf_free(&b);
+            return "";
         }
     }
     copy = fse_sch__arena_strndup(ctx->arena, b.data != NULL ? b.data : "", b.len);
@@ -902,9 +915,10 @@ const char *fse_sch__value_join(xp_ctx *ctx, const xv *v)
     if (v->kind == XV_ATOMS) {
         fse_buf_init(&b, FSE_MAX_MESSAGE_BYTES);
         for (i = 0; i < v->n; i++) {
-            if ((i > 0 && fse_buf_append_str(&b, " ") != FSE_OK) ||
-                fse_buf_append_str(&b, fse_sch__value_join(ctx, &v->items[i])) != FSE_OK) {
-                break;
+            if ((i > 0 && !fse_sch__buf_ok(ctx, fse_buf_append_str(&b, " "))) ||
+                !fse_sch__buf_ok(ctx, fse_buf_append_str(&b, fse_sch__value_join(ctx, &v->items[i])))) {
+                fse_buf_free(&b);
+                return "";
             }
         }
         copy = fse_sch__arena_strndup(ctx->arena, b.data != NULL ? b.data : "", b.len);
@@ -916,9 +930,10 @@ const char *fse_sch__value_join(xp_ctx *ctx, const xv *v)
     }
     fse_buf_init(&b, FSE_MAX_MESSAGE_BYTES);
     for (i = 0; i < v->n; i++) {
-        if ((i > 0 && fse_buf_append_str(&b, " ") != FSE_OK) ||
-            fse_buf_append_str(&b, fse_sch__node_string(ctx, v->nodes[i])) != FSE_OK) {
-            break;
+        if ((i > 0 && !fse_sch__buf_ok(ctx, fse_buf_append_str(&b, " "))) ||
+            !fse_sch__buf_ok(ctx, fse_buf_append_str(&b, fse_sch__node_string(ctx, v->nodes[i])))) {
+            fse_buf_free(&b);
+            return "";
         }
     }
     copy = fse_sch__arena_strndup(ctx->arena, b.data != NULL ? b.data : "", b.len);

@@ -203,7 +203,7 @@ static char *arena_copy(xp_ctx *ctx, const char *s, size_t n)
     char *c = fse_sch__arena_strndup(ctx->arena, s, n);
 
     if (c == NULL) {
-        fse_sch__raise(ctx, "FSE0001", "out of memory while evaluating");
+        fse_sch__raise(ctx, FSE_SCH_OOM, "out of memory while evaluating");
     }
     return c;
 }
@@ -356,8 +356,9 @@ static bool fn_concat(xp_ctx *ctx, const xp_expr *e, xv *out)
             fse_buf_free(&b);
             return false;
         }
-        if (fse_buf_append_str(&b, part) != FSE_OK) {
-            break;
+        if (!fse_sch__buf_ok(ctx, fse_buf_append_str(&b, part))) {
+            fse_buf_free(&b);
+            return false;
         }
     }
     s = arena_copy(ctx, b.data != NULL ? b.data : "", b.len);
@@ -379,7 +380,7 @@ static bool fn_normalize_space(xp_ctx *ctx, const xp_expr *e, xv *out)
     }
     r = fse_sch__arena_alloc(ctx->arena, strlen(s) + 1);
     if (r == NULL) {
-        return fse_sch__raise(ctx, "FSE0001", "out of memory while evaluating");
+        return fse_sch__raise(ctx, FSE_SCH_OOM, "out of memory while evaluating");
     }
     for (; *s != '\0'; s++) {
         if (*s == ' ' || *s == '\t' || *s == '\n' || *s == '\r') {
@@ -430,7 +431,7 @@ static bool fn_translate(xp_ctx *ctx, const xp_expr *e, xv *out)
     }
     r = fse_sch__arena_alloc(ctx->arena, strlen(s) + 1);
     if (r == NULL) {
-        return fse_sch__raise(ctx, "FSE0001", "out of memory while evaluating");
+        return fse_sch__raise(ctx, FSE_SCH_OOM, "out of memory while evaluating");
     }
     /* ASCII mapping; other characters are copied unchanged. */
     for (; *s != '\0'; s++) {
@@ -488,9 +489,10 @@ static bool fn_string_join(xp_ctx *ctx, const xp_expr *e, xv *out)
     }
     fse_buf_init(&b, FSE_MAX_MESSAGE_BYTES * 4);
     for (i = 0; i < v.n; i++) {
-        if ((i > 0 && fse_buf_append_str(&b, sep) != FSE_OK) ||
-            fse_buf_append_str(&b, fse_sch__node_string(ctx, v.nodes[i])) != FSE_OK) {
-            break;
+        if ((i > 0 && !fse_sch__buf_ok(ctx, fse_buf_append_str(&b, sep))) ||
+            !fse_sch__buf_ok(ctx, fse_buf_append_str(&b, fse_sch__node_string(ctx, v.nodes[i])))) {
+            fse_buf_free(&b);
+            return false;
         }
     }
     s = arena_copy(ctx, b.data != NULL ? b.data : "", b.len);
@@ -604,7 +606,7 @@ bool fse_sch__call(xp_ctx *ctx, const xp_expr *e, xv *out)
 pcre2_code *fse_sch__regex_compile(const char *pattern, size_t len, const char *flags, char *err,
                                    size_t err_len)
 {
-    uint32_t options = PCRE2_UTF | PCRE2_DOLLAR_ENDONLY | PCRE2_NO_AUTO_CAPTURE;
+    uint32_t options = PCRE2_UTF | PCRE2_UCP | PCRE2_DOLLAR_ENDONLY | PCRE2_NO_AUTO_CAPTURE;
     int errcode;
     PCRE2_SIZE erroffset;
     pcre2_code *re;

@@ -275,7 +275,57 @@ static xp_expr *new_expr(parser *p, xp_kind kind)
     e->kind = kind;
     e->var_slot = -1;
     e->cache_slot = -1;
+    e->depth = 1;
     return e;
+}
+
+/* Most nesting of an expression tree: evaluation and every walk over the tree
+ * recurse along it. Long flat chains (a or b or c ...) count too. */
+#define XP_MAX_TREE_DEPTH (4u * FSE_MAX_XPATH_DEPTH)
+
+static unsigned child_depth(const xp_expr *e)
+{
+    return e != NULL ? e->depth : 0;
+}
+
+static unsigned list_depth(xp_expr *const *list, size_t n)
+{
+    unsigned d = 0;
+    size_t i;
+
+    for (i = 0; i < n; i++) {
+        if (child_depth(list[i]) > d) {
+            d = child_depth(list[i]);
+        }
+    }
+    return d;
+}
+
+/* Set e's depth from its children; false (and an error) when it is too deep. */
+static bool finish_node(parser *p, xp_expr *e)
+{
+    unsigned d = child_depth(e->a);
+    size_t i;
+
+    d = child_depth(e->b) > d ? child_depth(e->b) : d;
+    d = child_depth(e->c) > d ? child_depth(e->c) : d;
+    d = child_depth(e->filter) > d ? child_depth(e->filter) : d;
+    d = list_depth(e->args, e->n_args) > d ? list_depth(e->args, e->n_args) : d;
+    d = list_depth(e->filter_preds, e->n_filter_preds) > d
+            ? list_depth(e->filter_preds, e->n_filter_preds)
+            : d;
+    for (i = 0; i < e->n_steps; i++) {
+        unsigned sd = list_depth(e->steps[i].preds, e->steps[i].n_preds);
+
+        sd = child_depth(e->steps[i].expr) > sd ? child_depth(e->steps[i].expr) : sd;
+        d = sd > d ? sd : d;
+    }
+    e->depth = d + 1;
+    if (e->depth > XP_MAX_TREE_DEPTH) {
+        return fail(p, FSE_E_LIMIT, "expression nested deeper than %u levels",
+                    XP_MAX_TREE_DEPTH);
+    }
+    return true;
 }
 
 static const char *arena_str(parser *p, const char *s, size_t n)
@@ -669,7 +719,8 @@ static xp_expr *parse_function_call(parser *p)
             lex(p);
         }
     }
-    if (!expect(p, T_RPAREN, "')'") || !lookup_function(p, &name, call)) {
+    if (!expect(p, T_RPAREN, "')'") || !lookup_function(p, &name, call) ||
+        !finish_node(p, call)) {
         return NULL;
     }
     if (call->func == XF_MATCHES && call->args[1]->kind == XP_LITERAL &&
@@ -880,7 +931,7 @@ static xp_expr *parse_path(parser *p)
             if (path->n_filter_preds == 0) {
                 return path->filter;
             }
-            return path;
+            return finish_node(p, path) ? path : NULL;
         }
         goto separator;
     }
@@ -917,7 +968,7 @@ static xp_expr *parse_path(parser *p)
     }
     fold_descendant_steps(path);
     mark_path(p, path);
-    return path;
+    return finish_node(p, path) ? path : NULL;
 }
 
 /* A relative path of one attribute name step without predicates: @name. */
@@ -950,7 +1001,7 @@ static xp_expr *binary(parser *p, xp_kind kind, xp_expr *a, xp_expr *b)
         e->kind = XP_ATTR_EQ;
         e->str = e->b->str;
     }
-    return e;
+    return finish_node(p, e) ? e : NULL;
 }
 
 static xp_expr *parse_unary(parser *p)
@@ -964,7 +1015,7 @@ static xp_expr *parse_unary(parser *p)
         }
         e->a = parse_unary(p);
         p->depth--;
-        return e->a != NULL ? e : NULL;
+        return e->a != NULL && finish_node(p, e) ? e : NULL;
     }
     if (p->tok.kind == T_PLUS) {
         lex(p);
@@ -1114,7 +1165,7 @@ static xp_expr *parse_if(parser *p)
     }
     lex(p);
     e->c = parse_expr(p);
-    return e->c != NULL ? e : NULL;
+    return e->c != NULL && finish_node(p, e) ? e : NULL;
 }
 
 static xp_expr *parse_expr(parser *p)

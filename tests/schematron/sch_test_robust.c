@@ -536,7 +536,7 @@ void compile_survives_allocation_failures(void **state)
         assert_string_equal(got, want);
     }
     print_message("compile: %lu allocation failures handled\n", failures);
-    assert_true(failures > 10);
+    assert_true(failures >= 5);
     assert_int_equal(successes_in_a_row, 50);
     xmlFreeDoc(doc);
 }
