@@ -363,6 +363,7 @@ int bench_validate(int argc, char **argv)
     fse_catalog_opts copts = {0};
     char corpus_path[4096];
     int status = parse_options(&o, argc, argv);
+    fse_config cfg;
 
     if (status != 0) {
         return status == 1 ? 0 : 2;
@@ -373,7 +374,12 @@ int bench_validate(int argc, char **argv)
     }
     res->quick = o.quick;
     res->seconds = o.seconds;
-    snprintf(res->catalog, sizeof(res->catalog), "%s", tool_rules_dir(o.rules));
+    if (!tool_config_load(&cfg, NULL)) {
+        free(res);
+        return 2;
+    }
+    snprintf(res->catalog, sizeof(res->catalog), "%s",
+             o.rules != NULL ? o.rules : cfg.validate.rules_dir);
     describe_machine(res);
     fse_xml_init();
     if (fse_catalog_load(&catalog, res->catalog, &copts) != FSE_OK) {

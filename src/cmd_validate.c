@@ -43,14 +43,16 @@ typedef struct pool {
 static void usage(FILE *out)
 {
     fprintf(out,
-            "usage: fse validate [--rules DIR] [--json] [--jobs N] [--summary] [--no-vocabulary]\n"
-            "                    FILE|DIR...\n"
+            "usage: fse validate [--config FILE] [--rules DIR] [--json] [--jobs N] [--summary]\n"
+            "                    [--no-vocabulary] FILE|DIR...\n"
             "\n"
             "Validate CDA R2 documents (XML, or PDF with the CDA attached as cda.xml or as an\n"
             "XFA datasets resource) with the official XSD, schematron and terminology.\n"
             "Directories are searched for .xml and .pdf files.\n"
             "\n"
-            "  --rules DIR       rules catalog (default: $FSE_RULES, then %s)\n"
+            "  --config FILE     configuration file (default: $FSE_CONFIG)\n"
+            "  --rules DIR       rules catalog (validate.rules_dir; default: $FSE_RULES, then\n"
+            "                    %s)\n"
             "  --json            one JSON object per line per file\n"
             "  --jobs N          worker threads (default: all cores)\n"
             "  --summary         print a table of outcomes per document type\n"
@@ -278,9 +280,30 @@ static int run_pool(pool *p, bool json, bool summary, size_t n_threads)
     return status;
 }
 
+/* Flags override the configuration file and the environment. */
+static int apply_flags(fse_config *cfg, const char *rules, long jobs, bool skip_vocabulary)
+{
+    char text[32];
+
+    if (rules != NULL && fse_config_set(cfg, "validate.rules_dir", rules) != FSE_OK) {
+        fprintf(stderr, "fse validate: %s\n", fse_error_last()->message);
+        return 2;
+    }
+    snprintf(text, sizeof(text), "%ld", jobs);
+    if (jobs > 0 && fse_config_set(cfg, "validate.jobs", text) != FSE_OK) {
+        return 2;
+    }
+    if (skip_vocabulary) {
+        cfg->validate.skip_vocabulary = true;
+    }
+    return 0;
+}
+
 int cmd_validate(int argc, char **argv)
 {
     const char *rules = NULL;
+    const char *config_file = NULL;
+    fse_config cfg;
     bool json = false;
     bool summary = false;
     bool skip_vocabulary = false;
@@ -295,6 +318,8 @@ int cmd_validate(int argc, char **argv)
     for (i = 1; i < argc; i++) {
         if (strcmp(argv[i], "--rules") == 0 && i + 1 < argc) {
             rules = argv[++i];
+        } else if (strcmp(argv[i], "--config") == 0 && i + 1 < argc) {
+            config_file = argv[++i];
         } else if (strcmp(argv[i], "--json") == 0) {
             json = true;
         } else if (strcmp(argv[i], "--summary") == 0) {
@@ -322,9 +347,15 @@ int cmd_validate(int argc, char **argv)
         usage(stderr);
         return 2;
     }
-    rules = tool_rules_dir(rules);
+    if (!tool_config_load(&cfg, config_file) ||
+        apply_flags(&cfg, rules, jobs, skip_vocabulary) != 0) {
+        tool_paths_free(&files);
+        return 2;
+    }
+    skip_vocabulary = cfg.validate.skip_vocabulary;
+    jobs = cfg.validate.jobs;
     copts.skip_terminology = skip_vocabulary;
-    if (fse_catalog_load(&catalog, rules, &copts) != FSE_OK) {
+    if (fse_catalog_load(&catalog, cfg.validate.rules_dir, &copts) != FSE_OK) {
         fprintf(stderr, "fse validate: %s\n", fse_error_last()->message);
         tool_paths_free(&files);
         return 2;

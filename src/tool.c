@@ -129,15 +129,20 @@ uint64_t tool_now_ns(void)
     return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
 }
 
-const char *tool_rules_dir(const char *option)
+static const char *env_lookup(const char *name)
 {
-    const char *env = getenv("FSE_RULES");
+    return getenv(name);
+}
 
-    if (option != NULL) {
-        return option;
+bool tool_config_load(fse_config *cfg, const char *config_file)
+{
+    const char *file = config_file != NULL ? config_file : getenv("FSE_CONFIG");
+
+    fse_config_defaults(cfg, FSE_DEFAULT_RULES_DIR);
+    if ((file != NULL && file[0] != '\0' && fse_config_load_file(cfg, file) != FSE_OK) ||
+        fse_config_apply_env(cfg, env_lookup) != FSE_OK) {
+        fprintf(stderr, "fse: %s\n", fse_error_last()->message);
+        return false;
     }
-    if (env != NULL && env[0] != '\0') {
-        return env;
-    }
-    return FSE_DEFAULT_RULES_DIR;
+    return true;
 }

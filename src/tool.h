@@ -25,7 +25,14 @@ bool tool_parse_long(const char *s, long min, long max, long *out);
 
 uint64_t tool_now_ns(void);
 
-/* The rules catalog to use: the option, else $FSE_RULES, else the default. */
-const char *tool_rules_dir(const char *option);
+#include "fse/config.h"
+
+/*
+ * Build the configuration in effect: defaults, then the config file (the
+ * --config flag, else $FSE_CONFIG when set), then the environment. Flags are
+ * applied by the caller afterwards. Prints the error and returns false on a
+ * bad file or value.
+ */
+bool tool_config_load(fse_config *cfg, const char *config_file);
 
 #endif /* FSE_TOOL_H */
