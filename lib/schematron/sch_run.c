@@ -33,6 +33,21 @@ typedef struct run_state {
 
 /* ------------------------------------------------------ document order -- */
 
+/* Next node of a pre-order walk of the document's element tree, or NULL. */
+static xmlNode *preorder_next(xmlNode *cur)
+{
+    if (cur->type == XML_ELEMENT_NODE && cur->children != NULL) {
+        return cur->children;
+    }
+    while (cur != NULL && cur->next == NULL) {
+        cur = cur->parent;
+        if (cur != NULL && cur->type == XML_DOCUMENT_NODE) {
+            return NULL;
+        }
+    }
+    return cur != NULL ? cur->next : NULL;
+}
+
 /*
  * Store the document order in _private. Returns whether every element and
  * attribute name comes from the document's dictionary, so that names can be
@@ -46,7 +61,7 @@ static bool number_nodes(xmlDocPtr doc, size_t *max_order)
 
     doc->_private = (void *)0;
     /* Iterative pre-order walk; attributes come right after their element. */
-    while (cur != NULL) {
+    for (; cur != NULL; cur = preorder_next(cur)) {
         cur->_private = (void *)order++;
         if (cur->type == XML_ELEMENT_NODE) {
             xmlAttr *a;
@@ -56,19 +71,6 @@ static bool number_nodes(xmlDocPtr doc, size_t *max_order)
                 a->_private = (void *)order++;
                 interned = interned && xmlDictOwns(doc->dict, a->name) == 1;
             }
-            if (cur->children != NULL) {
-                cur = cur->children;
-                continue;
-            }
-        }
-        while (cur != NULL && cur->next == NULL) {
-            cur = cur->parent;
-            if (cur != NULL && cur->type == XML_DOCUMENT_NODE) {
-                cur = NULL;
-            }
-        }
-        if (cur != NULL) {
-            cur = cur->next;
         }
     }
     /* Top-level siblings of the root (comments, PIs) */
@@ -425,32 +427,22 @@ static bool fire_rule(run_state *st, xp_ctx *ctx, const sch_rule *rule, xmlNode 
 
 static bool run_pattern(run_state *st, xp_ctx *ctx, xmlDocPtr doc)
 {
-    xmlNode *cur = xmlDocGetRootElement(doc);
+    xmlNode *cur;
 
-    while (cur != NULL) {
-        if (cur->type == XML_ELEMENT_NODE) {
-            const sch_rule *rule;
-            sch_arena_mark mark = fse_sch__arena_mark(&st->scratch);
-            bool ok = first_matching_rule(ctx, st->pattern, cur, &rule) &&
-                      (rule == NULL || fire_rule(st, ctx, rule, cur));
+    for (cur = xmlDocGetRootElement(doc); cur != NULL; cur = preorder_next(cur)) {
+        const sch_rule *rule;
+        sch_arena_mark mark;
+        bool ok;
 
-            fse_sch__arena_reset(&st->scratch, mark);
-            if (!ok) {
-                return false;
-            }
-            if (cur->children != NULL) {
-                cur = cur->children;
-                continue;
-            }
+        if (cur->type != XML_ELEMENT_NODE) {
+            continue;
         }
-        while (cur != NULL && cur->next == NULL) {
-            cur = cur->parent;
-            if (cur != NULL && cur->type == XML_DOCUMENT_NODE) {
-                cur = NULL;
-            }
-        }
-        if (cur != NULL) {
-            cur = cur->next;
+        mark = fse_sch__arena_mark(&st->scratch);
+        ok = first_matching_rule(ctx, st->pattern, cur, &rule) &&
+             (rule == NULL || fire_rule(st, ctx, rule, cur));
+        fse_sch__arena_reset(&st->scratch, mark);
+        if (!ok) {
+            return false;
         }
     }
     return true;
