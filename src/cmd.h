@@ -15,5 +15,6 @@ typedef struct fse_cmd {
 int cmd_validate(int argc, char **argv);
 int cmd_bench(int argc, char **argv);
 int cmd_config(int argc, char **argv);
+int cmd_gen(int argc, char **argv);
 
 #endif /* FSE_CMD_H */

@@ -13,6 +13,7 @@ static const fse_cmd commands[] = {
     {"validate", "validate CDA documents (XML or PDF) as the national Gateway", cmd_validate},
     {"bench", "run a benchmark against its reference (fse bench NAME [--quick])", cmd_bench},
     {"config", "print the configuration in effect (fse config dump [--config FILE])", cmd_config},
+    {"gen", "write synthetic documents of every type (fse gen [--seed N] [--check])", cmd_gen},
 };
 
 static void usage(FILE *out)

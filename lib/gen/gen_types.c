@@ -1,0 +1,50 @@
+/*
+ * lib/gen/gen_types.c - one row per generated document type: the national
+ * template version, the title, which header parts the type carries, the
+ * requestBody and JWT values that depend on the type, the patient ages, and
+ * the body builder.
+ *
+ * Owns the order of fse_gen_types() (the priority order of the generator).
+ * templateId roots, LOINC codes and XDS classes come from lib/cda's
+ * document-type table (fse_cda_doc_desc_get), not from here.
+ */
+#include "gen_int.h"
+
+#define COUNT(a) (sizeof(a) / sizeof((a)[0]))
+
+static const gen_specialty lab_specialty = {"AD_PSC999", "Laboratorio di analisi chimico-cliniche"};
+
+static const gen_type types[] = {
+    {FSE_CDA_DOC_LAB, "1.3", "Referto di laboratorio", "Referto di Laboratorio",
+     GEN_H_ORDER | GEN_H_SERVICE | GEN_H_ENCOUNTER | GEN_H_REFERRER,
+     "Ospedale", "ERP", "AAS", &lab_specialty, 1, 95, fse_gen__body_lab},
+};
+
+static const fse_doc_type order[] = {
+    FSE_CDA_DOC_LAB,
+};
+
+const gen_type *fse_gen__type(fse_doc_type type)
+{
+    size_t i;
+
+    for (i = 0; i < COUNT(types); i++) {
+        if (types[i].type == type) {
+            return &types[i];
+        }
+    }
+    return NULL;
+}
+
+const fse_doc_type *fse_gen_types(size_t *n_out)
+{
+    if (n_out != NULL) {
+        *n_out = COUNT(order);
+    }
+    return order;
+}
+
+bool fse_gen_supports(fse_doc_type type)
+{
+    return fse_gen__type(type) != NULL;
+}
