@@ -42,7 +42,7 @@ static void telecom(gen_ctx *c, xmlNodePtr parent, const char *use, const char *
     fse_gen__attrf(c, t, "value", "%s:%s", scheme, value);
 }
 
-static void record_target(gen_ctx *c)
+static void record_target(gen_ctx *c, const gen_type *t)
 {
     const gen_person *p = &c->patient;
     xmlNodePtr rt = fse_gen__el(c, c->root, "recordTarget");
@@ -52,6 +52,21 @@ static void record_target(gen_ctx *c)
     char birth[9];
 
     fse_gen__ii(c, role, "id", GEN_OID_CF, p->cf, "MEF");
+    if (t->header & GEN_H_LOCAL_ID) {
+        char root[64];
+        char ext[32];
+
+        const char *arc = c->facility.hsp;
+
+        /* OID arcs carry no leading zero. */
+        while (arc[0] == '0' && arc[1] != '\0') {
+            arc++;
+        }
+        (void)snprintf(root, sizeof(root), "2.16.840.1.113883.2.9.2.%s.4.2.%s",
+                       c->facility.region->oid_arc, arc);
+        (void)snprintf(ext, sizeof(ext), "%07u", fse_gen__rng_below(&c->rng, 10000000));
+        fse_gen__ii(c, role, "id", root, ext, c->facility.name);
+    }
     fse_gen__addr(c, role, "H", p->residence, p->street);
     telecom(c, role, "HP", "tel", p->phone);
     pat = fse_gen__el(c, role, "patient");
@@ -133,11 +148,15 @@ static void order(gen_ctx *c)
     fse_gen__code(c, o, "priorityCode", "R", GEN_OID_PRIORITY, "HL7 ActPriority", "Routine");
 }
 
-static void service_event(gen_ctx *c)
+static void service_event(gen_ctx *c, const gen_type *t)
 {
     xmlNodePtr se = fse_gen__el(c, fse_gen__el(c, c->root, "documentationOf"), "serviceEvent");
+    const gen_coded *sc = t->service_code;
 
     fse_gen__attr(c, se, "moodCode", "EVN");
+    if (sc != NULL) {
+        fse_gen__code(c, se, "code", sc->code, sc->system, sc->system_name, sc->display);
+    }
     fse_gen__ivl(c, se, "effectiveTime", c->t_start, c->t_end);
 }
 
@@ -186,7 +205,7 @@ void fse_gen__header(gen_ctx *c, const gen_type *t)
     fse_gen__attr(c, fse_gen__el(c, c->root, "languageCode"), "code", "it-IT");
     fse_gen__ii(c, c->root, "setId", m->id_root, m->set_id_extension, m->region_name);
     fse_gen__attr(c, fse_gen__el(c, c->root, "versionNumber"), "value", "1");
-    record_target(c);
+    record_target(c, t);
     author(c, t);
     if (t->header & GEN_H_DATAENTERER) {
         xmlNodePtr de = fse_gen__el(c, c->root, "dataEnterer");
@@ -206,7 +225,7 @@ void fse_gen__header(gen_ctx *c, const gen_type *t)
         order(c);
     }
     if (t->header & GEN_H_SERVICE) {
-        service_event(c);
+        service_event(c, t);
     }
     if (t->header & GEN_H_ENCOUNTER) {
         encounter(c, t);

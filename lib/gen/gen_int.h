@@ -307,8 +307,17 @@ enum {
     GEN_H_INPATIENT = 1u << 5,     /* encounter with admission/discharge (LDO) */
     GEN_H_AUTHOR_ORG = 1u << 6,    /* author/representedOrganization */
     GEN_H_AUTHENTICATOR = 1u << 7, /* authenticator */
-    GEN_H_ENC_CODE = 1u << 8       /* encompassingEncounter/code */
+    GEN_H_ENC_CODE = 1u << 8,      /* encompassingEncounter/code */
+    GEN_H_LOCAL_ID = 1u << 9       /* second patient id: the facility's (PACS) number */
 };
+
+/* A code with its system, for header parts that differ per type. */
+typedef struct gen_coded {
+    const char *code;
+    const char *system;
+    const char *system_name;
+    const char *display;
+} gen_coded;
 
 typedef struct gen_type gen_type;
 
@@ -325,6 +334,7 @@ struct gen_type {
     const char *attivita;        /* requestBody tipoAttivitaClinica */
     const char *subject_role;    /* JWT subject_role */
     const gen_specialty *fixed_specialty; /* NULL: drawn */
+    const gen_coded *service_code;        /* documentationOf/serviceEvent/code, or NULL */
     int min_age, max_age;        /* patient ages */
     gen_body_fn body;
 };
