@@ -231,3 +231,46 @@ xmlNodePtr fse_gen__section(gen_ctx *c, xmlNodePtr parent, const char *template_
     fse_gen__text(c, s, "title", title);
     return s;
 }
+
+xmlNodePtr fse_gen__dx_observation(gen_ctx *c, xmlNodePtr section, const char *code,
+                                   const char *display, const gen_concept *dx, const char *ref,
+                                   int64_t low)
+{
+    xmlNodePtr obs = fse_gen__el(c, fse_gen__el(c, section, "entry"), "observation");
+    xmlNodePtr v;
+
+    fse_gen__attr(c, obs, "classCode", "OBS");
+    fse_gen__attr(c, obs, "moodCode", "EVN");
+    fse_gen__code(c, obs, "code", code, GEN_OID_LOINC, "LOINC", display);
+    fse_gen__attr(c, fse_gen__el(c, obs, "statusCode"), "code", "completed");
+    if (low >= 0) {
+        fse_gen__ivl(c, obs, "effectiveTime", low, -1);
+    }
+    v = fse_gen__code(c, obs, "value", dx->code, GEN_OID_ICD9, "ICD-9-CM", dx->display);
+    fse_gen__xsi_type(c, v, "CD");
+    if (ref != NULL) {
+        fse_gen__orig_ref(c, v, ref);
+    }
+    return obs;
+}
+
+xmlNodePtr fse_gen__drug(gen_ctx *c, xmlNodePtr section, const gen_drug *d, const char *mood,
+                         int64_t low, int64_t high)
+{
+    xmlNodePtr sa = fse_gen__el(c, fse_gen__el(c, section, "entry"), "substanceAdministration");
+    xmlNodePtr et;
+    xmlNodePtr mat;
+    xmlNodePtr code;
+
+    fse_gen__attr(c, sa, "classCode", "SBADM");
+    fse_gen__attr(c, sa, "moodCode", mood);
+    fse_gen__attr(c, fse_gen__el(c, sa, "statusCode"), "code", high >= 0 ? "completed" : "active");
+    et = fse_gen__ivl(c, sa, "effectiveTime", low, high);
+    fse_gen__xsi_type(c, et, "IVL_TS");
+    mat = fse_gen__el(c, fse_gen__el(c, fse_gen__el(c, sa, "consumable"), "manufacturedProduct"),
+                      "manufacturedMaterial");
+    code = fse_gen__code(c, mat, "code", d->atc, GEN_OID_ATC, "WHO ATC", d->active);
+    fse_gen__code(c, code, "translation", d->aic, GEN_OID_AIC, "AIC", d->name);
+    fse_gen__text(c, mat, "name", d->name);
+    return sa;
+}

@@ -78,3 +78,55 @@ const gen_rad_exam fse_gen__rad_exams[] = {
      "Non reperti mammografici di significato patologico (BI-RADS 1)."},
 };
 const size_t fse_gen__n_rad_exams = COUNT(fse_gen__rad_exams);
+
+/* Medicines: ATC (WHO), AIC package code, name as prescribed, substance, dose. */
+const gen_drug fse_gen__drugs[] = {
+    {"N02BE01", "012745028", "Tachipirina 500 mg compresse", "paracetamolo",
+     "1 compressa al bisogno, fino a 3 volte al giorno"},
+    {"B01AC06", "024840074", "Cardioaspirin 100 mg compresse", "acido acetilsalicilico",
+     "1 compressa al giorno dopo pranzo"},
+    {"C09AA05", "036905040", "Ramipril 2,5 mg compresse", "ramipril", "1 compressa al mattino"},
+    {"C10AA05", "039996032", "Atorvastatina 10 mg compresse", "atorvastatina",
+     "1 compressa la sera"},
+    {"A10BA02", "035195205", "Metformina 500 mg compresse", "metformina",
+     "1 compressa due volte al giorno ai pasti"},
+    {"A02BC01", "037176029", "Omeprazolo 20 mg capsule", "omeprazolo",
+     "1 capsula al mattino a digiuno"},
+    {"C08CA01", "037319011", "Amlodipina 5 mg compresse", "amlodipina", "1 compressa al giorno"},
+    {"C07AB07", "037130046", "Bisoprololo 5 mg compresse", "bisoprololo",
+     "1 compressa al mattino"},
+    {"H03AA01", "040619049", "Levotiroxina 25 mcg compresse", "levotiroxina sodica",
+     "1 compressa al mattino a digiuno"},
+    {"A02BC02", "038139034", "Pantoprazolo 20 mg compresse", "pantoprazolo",
+     "1 compressa al giorno prima di colazione"},
+    {"J01CA04", "028964043", "Amoxicillina 1 g compresse", "amoxicillina",
+     "1 compressa ogni 12 ore per 6 giorni"},
+    {"R03AC02", "039221015", "Salbutamolo 100 mcg sospensione pressurizzata per inalazione",
+     "salbutamolo", "2 inalazioni al bisogno"},
+};
+const size_t fse_gen__n_drugs = COUNT(fse_gen__drugs);
+
+/* Vaccines: ATC, its Italian display, AIC of the product, target disease,
+ * doses of the primary cycle, ages (years) the product is given at. */
+const gen_vaccine fse_gen__vaccines[] = {
+    {"J07CA09", "Difterite-Hemophilus influenzae B-pertosse-poliomielite-tetano-epatite B",
+     "034960056", "Infanrix Hexa", "Difterite, tetano, pertosse, poliomielite, Hib, epatite B", 3,
+     0, 1},
+    {"J07BD52", "Morbillo, associazioni con parotite e rosolia, vivo attenuato", "034199075",
+     "Priorix", "Morbillo, parotite, rosolia", 2, 1, 12},
+    {"J07BD54", "Vaccino morbillo, parotite, rosolia e varicella, vivo attenuato", "036893105",
+     "ProQuad", "Morbillo, parotite, rosolia, varicella", 2, 1, 12},
+    {"J07AJ52", "Pertosse, antigene purificato, associazioni con tossoidi", "034813117",
+     "Boostrix", "Difterite, tetano, pertosse", 1, 6, 90},
+    {"J07BM01", "Papillomavirus (umano tipi 6, 11, 16, 18)", "037311077", "Gardasil",
+     "Papillomavirus umano", 2, 11, 26},
+    {"J07BC01", "Vaccino epatitico B, antigene purificato", "026653042", "Engerix-B",
+     "Epatite B", 3, 16, 70},
+    {"J07BN01", "COVID-19, vaccino a RNA", "049269018", "Comirnaty", "COVID-19", 1, 12, 95},
+    {"J07AL02", "Vaccino pneumococcico", "039550025", "Prevenar 13",
+     "Infezioni da pneumococco", 1, 65, 95},
+    {"J07BB02", "Influenza, antigene purificato", "026032375", "Vaxigrip", "Influenza", 1, 3, 95},
+    {"J07AH08", "Vaccino antimeningococcico (A, C, Y e W135)", "042040016", "Nimenrix",
+     "Meningite da meningococco A, C, Y, W135", 1, 1, 60},
+};
+const size_t fse_gen__n_vaccines = COUNT(fse_gen__vaccines);

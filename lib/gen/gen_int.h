@@ -178,6 +178,7 @@ typedef struct gen_vaccine {
     const char *name;
     const char *disease;
     int doses;
+    int min_age, max_age; /* years */
 } gen_vaccine;
 
 extern const gen_vaccine fse_gen__vaccines[];
@@ -354,6 +355,16 @@ void fse_gen__body_cert_vacc(gen_ctx *c, xmlNodePtr sb);
 void fse_gen__body_pss(gen_ctx *c, xmlNodePtr sb);
 void fse_gen__body_rap(gen_ctx *c, xmlNodePtr sb);
 void fse_gen__body_vps(gen_ctx *c, xmlNodePtr sb);
+
+/* entry/observation with a LOINC code and an ICD-9-CM CD value (originalText
+ * pointing at ref when not NULL; effectiveTime/low when low >= 0). */
+xmlNodePtr fse_gen__dx_observation(gen_ctx *c, xmlNodePtr section, const char *code,
+                                   const char *display, const gen_concept *dx, const char *ref,
+                                   int64_t low);
+/* entry/substanceAdministration of a medicine: ATC code with the AIC package
+ * as translation, IVL_TS effectiveTime (high < 0: open, status active). */
+xmlNodePtr fse_gen__drug(gen_ctx *c, xmlNodePtr section, const gen_drug *d, const char *mood,
+                         int64_t low, int64_t high);
 
 /* A section: <component><section><code/><title/>...; returns the section. */
 xmlNodePtr fse_gen__section(gen_ctx *c, xmlNodePtr parent, const char *template_root,

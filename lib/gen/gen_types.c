@@ -18,6 +18,9 @@ static const gen_specialty rad_specialty = {"AD_PSC069", "Radiologia"};
 static const gen_coded rad_access = {"RAD_PROG", "2.16.840.1.113883.2.9.5.1.4", NULL,
                                      "Accesso Programmato (Radiologia)"};
 
+static const gen_coded scheduled_access = {"PROG", "2.16.840.1.113883.2.9.5.1.4", NULL,
+                                           "Accesso Programmato"};
+
 static const gen_type types[] = {
     {FSE_CDA_DOC_LAB, "1.3", "Referto di laboratorio", "Referto di Laboratorio",
      GEN_H_ORDER | GEN_H_SERVICE | GEN_H_ENCOUNTER | GEN_H_REFERRER,
@@ -25,11 +28,15 @@ static const gen_type types[] = {
     {FSE_CDA_DOC_RAD, "1.2", "Referto radiologico", "Referto di Radiologia",
      GEN_H_ORDER | GEN_H_SERVICE | GEN_H_ENCOUNTER | GEN_H_REFERRER | GEN_H_LOCAL_ID, "Ospedale",
      "ERP", "AAS", &rad_specialty, &rad_access, 5, 95, fse_gen__body_rad},
+    {FSE_CDA_DOC_RSA, "1.2", "Nota di consulto", "Referto di Specialistica Ambulatoriale",
+     GEN_H_ORDER | GEN_H_SERVICE | GEN_H_ENCOUNTER | GEN_H_REFERRER, "Ospedale", "ERP", "AAS",
+     NULL, &scheduled_access, 18, 95, fse_gen__body_rsa},
 };
 
 static const fse_doc_type order[] = {
     FSE_CDA_DOC_LAB,
     FSE_CDA_DOC_RAD,
+    FSE_CDA_DOC_RSA,
 };
 
 const gen_type *fse_gen__type(fse_doc_type type)
