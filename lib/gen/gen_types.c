@@ -31,12 +31,17 @@ static const gen_type types[] = {
     {FSE_CDA_DOC_RSA, "1.2", "Nota di consulto", "Referto di Specialistica Ambulatoriale",
      GEN_H_ORDER | GEN_H_SERVICE | GEN_H_ENCOUNTER | GEN_H_REFERRER, "Ospedale", "ERP", "AAS",
      NULL, &scheduled_access, 18, 95, fse_gen__body_rsa},
+    {FSE_CDA_DOC_LDO, "2.2", "Lettera di dimissione ospedaliera",
+     "Lettera di Dimissione Ospedaliera",
+     GEN_H_ENCOUNTER | GEN_H_INPATIENT | GEN_H_ENC_CODE | GEN_H_AUTHOR_ORG, "Ospedale", "DIS",
+     "AAS", NULL, NULL, 18, 95, fse_gen__body_ldo},
 };
 
 static const fse_doc_type order[] = {
     FSE_CDA_DOC_LAB,
     FSE_CDA_DOC_RAD,
     FSE_CDA_DOC_RSA,
+    FSE_CDA_DOC_LDO,
 };
 
 const gen_type *fse_gen__type(fse_doc_type type)
