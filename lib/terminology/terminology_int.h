@@ -3,10 +3,10 @@
  *
  * Owns the layout of the loaded tables (one string arena, the dictionary of
  * managed code systems, the terminology entries and their open-addressing
- * hash), the internal limits of the loader and the streaming JSON scanner
- * shared by terminology_load.c and terminology_json.c. The public API is in
- * include/fse/terminology.h; the vocabulary rules live in
- * terminology_check.c and terminology_message.c.
+ * hash), the internal limits of the loader and the functions shared between
+ * the module's files. The public API is in include/fse/terminology.h; the
+ * dumps are read with yajl in terminology_load.c; the vocabulary rules live
+ * in terminology_check.c and terminology_message.c.
  */
 #ifndef FSE_TERMINOLOGY_INT_H
 #define FSE_TERMINOLOGY_INT_H
@@ -23,10 +23,12 @@
 /* "No string": an absent or null value in place of an arena offset. */
 #define TERM_NONE UINT32_MAX
 
-/* Largest single Mongo document accepted in a dump (and the size of the
- * decompression window the scanner works in). Real documents are < 1 KiB;
- * a bound keeps a corrupt dump from growing the window without end.
- * Candidate for fse/limits.h. */
+/* Largest single Mongo document accepted in a dump, counted in decompressed
+ * bytes from its '{' to its '}' (and largest run of bytes between two
+ * documents). Real documents are < 1 KiB. yajl buffers a token that spans
+ * two input chunks without bound; checking this before every chunk keeps
+ * its buffer, and the copies of one document's strings, under about this
+ * size. Candidate for fse/limits.h. */
 #define FSE_TERMINOLOGY_MAX_DOC_BYTES (1u << 20)
 
 /* Most terminology entries accepted: hash slots and entry indexes are
@@ -37,7 +39,10 @@
  * Candidate for fse/limits.h. */
 #define FSE_TERMINOLOGY_MAX_STRING_BYTES ((size_t)1 << 30)
 
-/* Deepest JSON nesting inside one document: Mongo extended JSON nests 2-3. */
+/* Deepest nesting of objects and arrays inside the value of one document
+ * field: Mongo extended JSON goes one level down at most
+ * ({"$date": {"$numberLong": ...}}). yajl's state stack grows with nesting;
+ * the loader stops the parse past this depth. */
 #define TERM_JSON_MAX_DEPTH 32
 
 /* A managed code system: the distinct `system` values of the dictionary. */
@@ -116,53 +121,12 @@ long fse_terminology__find_system(const fse_terminology *t, const char *name);
 bool fse_terminology__dict_has_pair(const fse_terminology *t, const char *system,
                                     const char *version);
 
-/* --- streaming JSON scanner (terminology_json.c) --- */
+/* --- dates (terminology_date.c) --- */
 
-/* Scanner results: OK, input ended inside the value (feed more and retry
- * from the start of the document), or malformed. */
-enum { TERM_JSON_OK = 0, TERM_JSON_MORE = 1, TERM_JSON_BAD = 2 };
-
-typedef enum term_json_type {
-    TERM_JSON_NULL,
-    TERM_JSON_FALSE,
-    TERM_JSON_TRUE,
-    TERM_JSON_STRING,
-    TERM_JSON_NUMBER,
-    TERM_JSON_OBJECT,
-    TERM_JSON_ARRAY
-} term_json_type;
-
-typedef struct term_json_value {
-    term_json_type type;
-    const char *str; /* STRING: bytes (not NUL-terminated), valid for this document */
-    size_t len;
-    bool has_date; /* OBJECT read as a Mongo {"$date": ...} */
-    int64_t date_ms;
-} term_json_value;
-
-typedef struct term_json {
-    const char *p;   /* cursor */
-    const char *end; /* end of the bytes available */
-    char *scratch;   /* decoded strings with escapes, reset per document */
-    size_t scratch_len;
-    size_t scratch_cap;
-    const char *reason; /* static text when a call returned TERM_JSON_BAD */
-} term_json;
-
-/* Skip whitespace; MORE when the input ends. */
-int fse_terminology__json_ws(term_json *j);
-/* Read one string (cursor on the opening quote). */
-int fse_terminology__json_string(term_json *j, const char **s, size_t *len);
-/*
- * Step to the next member of an object whose '{' was consumed: *done is set
- * at '}', otherwise the key is returned and the cursor is on its value.
- */
-int fse_terminology__json_member(term_json *j, bool *first, const char **key, size_t *key_len,
-                                 bool *done);
-/* Read any value; objects are skipped unless want_date (then "$date" is read). */
-int fse_terminology__json_value(term_json *j, term_json_value *v, bool want_date);
 /* Parse an ISO-8601 timestamp into milliseconds since the epoch. */
 bool fse_terminology__parse_iso_date(const char *s, size_t len, int64_t *ms_out);
+/* Parse plain decimal milliseconds (optionally negative, at most 18 digits). */
+bool fse_terminology__parse_ms(const char *s, size_t len, int64_t *ms_out);
 
 /* --- vocabulary messages (terminology_message.c) --- */
 

@@ -2,8 +2,11 @@
  * tests/terminology/test_terminology.c - unit tests of lib/terminology on the
  * real catalog dump: load counts and time, membership, every rule of
  * specs/vocabulary-rules.md on small CDA snippets, the Java message order,
- * and the 00/05/02 verdicts of fixtures/validation/expected.tsv.
+ * and the 00/05/02 verdicts of fixtures/validation/expected.tsv. Malformed
+ * dumps are in test_terminology_dump.c.
  */
+#include "test_terminology.h"
+
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>
@@ -438,5 +441,7 @@ int main(void)
         cmocka_unit_test(expected_tsv_verdicts),
     };
 
-    return cmocka_run_group_tests(tests, group_setup, group_teardown);
+    int failed = cmocka_run_group_tests(tests, group_setup, group_teardown);
+
+    return failed + fse_test_terminology_dump();
 }
