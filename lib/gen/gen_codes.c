@@ -111,22 +111,64 @@ const size_t fse_gen__n_drugs = COUNT(fse_gen__drugs);
 const gen_vaccine fse_gen__vaccines[] = {
     {"J07CA09", "Difterite-Hemophilus influenzae B-pertosse-poliomielite-tetano-epatite B",
      "034960056", "Infanrix Hexa", "Difterite, tetano, pertosse, poliomielite, Hib, epatite B", 3,
-     0, 1},
+     0, 1, "02 37 29 33 10 06"},
     {"J07BD52", "Morbillo, associazioni con parotite e rosolia, vivo attenuato", "034199075",
-     "Priorix", "Morbillo, parotite, rosolia", 2, 1, 12},
+     "Priorix", "Morbillo, parotite, rosolia", 2, 1, 12, "23 28 35"},
     {"J07BD54", "Vaccino morbillo, parotite, rosolia e varicella, vivo attenuato", "036893105",
-     "ProQuad", "Morbillo, parotite, rosolia, varicella", 2, 1, 12},
+     "ProQuad", "Morbillo, parotite, rosolia, varicella", 2, 1, 12, "23 28 35 40"},
     {"J07AJ52", "Pertosse, antigene purificato, associazioni con tossoidi", "034813117",
-     "Boostrix", "Difterite, tetano, pertosse", 1, 6, 90},
+     "Boostrix", "Difterite, tetano, pertosse", 1, 6, 90, "02 37 29"},
     {"J07BM01", "Papillomavirus (umano tipi 6, 11, 16, 18)", "037311077", "Gardasil",
-     "Papillomavirus umano", 2, 11, 26},
+     "Papillomavirus umano", 2, 11, 26, "27"},
     {"J07BC01", "Vaccino epatitico B, antigene purificato", "026653042", "Engerix-B",
-     "Epatite B", 3, 16, 70},
-    {"J07BN01", "COVID-19, vaccino a RNA", "049269018", "Comirnaty", "COVID-19", 1, 12, 95},
+     "Epatite B", 3, 16, 70, "06"},
+    {"J07BN01", "COVID-19, vaccino a RNA", "049269018", "Comirnaty", "COVID-19", 1, 12, 95, "44"},
     {"J07AL02", "Vaccino pneumococcico", "039550025", "Prevenar 13",
-     "Infezioni da pneumococco", 1, 65, 95},
-    {"J07BB02", "Influenza, antigene purificato", "026032375", "Vaxigrip", "Influenza", 1, 3, 95},
+     "Infezioni da pneumococco", 1, 65, 95, "31"},
+    {"J07BB02", "Influenza, antigene purificato", "026032375", "Vaxigrip", "Influenza", 1, 3, 95, "13"},
     {"J07AH08", "Vaccino antimeningococcico (A, C, Y e W135)", "042040016", "Nimenrix",
-     "Meningite da meningococco A, C, Y, W135", 1, 1, 60},
+     "Meningite da meningococco A, C, Y, W135", 1, 1, 60, "17"},
 };
 const size_t fse_gen__n_vaccines = COUNT(fse_gen__vaccines);
+
+static const gen_concept vaccine_targets[] = {
+    {"02", "Difterite"},
+    {"06", "Epatite B"},
+    {"10", "Haemophilus Influenzae B Coniugato"},
+    {"13", "Influenza Trivalente Inattivato"},
+    {"17", "Meningococco Gruppi ACW135Y Coniugati"},
+    {"23", "Morbillo"},
+    {"27", "Papillomavirus Umano (Tipi 6, 11, 16, 18)"},
+    {"28", "Parotite"},
+    {"29", "Pertosse"},
+    {"31", "Pneumococco Polisaccarido Coniugato"},
+    {"33", "Poliomielite IPV"},
+    {"35", "Rosolia"},
+    {"37", "Tetano"},
+    {"40", "Varicella"},
+    {"44", "Covid 19"},
+};
+
+const char *fse_gen__vaccine_target(const char *code)
+{
+    size_t i;
+
+    for (i = 0; i < COUNT(vaccine_targets); i++) {
+        if (vaccine_targets[i].code[0] == code[0] && vaccine_targets[i].code[1] == code[1]) {
+            return vaccine_targets[i].code;
+        }
+    }
+    return NULL;
+}
+
+const char *fse_gen__vaccine_target_name(const char *code)
+{
+    size_t i;
+
+    for (i = 0; i < COUNT(vaccine_targets); i++) {
+        if (vaccine_targets[i].code[0] == code[0] && vaccine_targets[i].code[1] == code[1]) {
+            return vaccine_targets[i].display;
+        }
+    }
+    return code;
+}

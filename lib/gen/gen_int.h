@@ -179,7 +179,12 @@ typedef struct gen_vaccine {
     const char *disease;
     int doses;
     int min_age, max_age; /* years */
+    const char *targets;  /* space-separated codes of 2.16.840.1.113883.2.9.6.1.56.4 */
 } gen_vaccine;
+
+/* Italian vaccine-preventable disease list (2.16.840.1.113883.2.9.6.1.56.4). */
+const char *fse_gen__vaccine_target(const char *code);
+const char *fse_gen__vaccine_target_name(const char *code);
 
 extern const gen_vaccine fse_gen__vaccines[];
 extern const size_t fse_gen__n_vaccines;
@@ -365,6 +370,14 @@ xmlNodePtr fse_gen__dx_observation(gen_ctx *c, xmlNodePtr section, const char *c
  * as translation, IVL_TS effectiveTime (high < 0: open, status active). */
 xmlNodePtr fse_gen__drug(gen_ctx *c, xmlNodePtr section, const gen_drug *d, const char *mood,
                          int64_t low, int64_t high);
+
+/* One vaccination (template 2.16.840.1.113883.2.9.10.1.11.4.1): AIC product
+ * with ATC translation, route, site, dose, dose number, target diseases and,
+ * when next > 0, the date the next dose is due. */
+void fse_gen__vaccination(gen_ctx *c, xmlNodePtr section, const gen_vaccine *v, int dose,
+                          int64_t when, int64_t next);
+/* Add the vaccine's ATC to attiCliniciRegoleAccesso and its AIC to descriptions. */
+void fse_gen__meta_vaccine(gen_ctx *c, const gen_vaccine *v);
 
 /* A section: <component><section><code/><title/>...; returns the section. */
 xmlNodePtr fse_gen__section(gen_ctx *c, xmlNodePtr parent, const char *template_root,

@@ -14,6 +14,7 @@
 
 static const gen_specialty lab_specialty = {"AD_PSC999", "Laboratorio di analisi chimico-cliniche"};
 static const gen_specialty rad_specialty = {"AD_PSC069", "Radiologia"};
+static const gen_specialty vacc_specialty = {"AD_PSC026", "Medicina generale"};
 
 static const gen_coded rad_access = {"RAD_PROG", "2.16.840.1.113883.2.9.5.1.4", NULL,
                                      "Accesso Programmato (Radiologia)"};
@@ -35,6 +36,12 @@ static const gen_type types[] = {
      "Lettera di Dimissione Ospedaliera",
      GEN_H_ENCOUNTER | GEN_H_INPATIENT | GEN_H_ENC_CODE | GEN_H_AUTHOR_ORG, "Ospedale", "DIS",
      "AAS", NULL, NULL, 18, 95, fse_gen__body_ldo},
+    {FSE_CDA_DOC_SING_VACC, "1.0", "Immunization note", "Scheda della singola vaccinazione",
+     GEN_H_AUTHOR_ORG, "Prevenzione", "ERP", "AAS", &vacc_specialty, NULL, 0, 90,
+     fse_gen__body_sing_vacc},
+    {FSE_CDA_DOC_CERT_VACC, "1.0", "Immunization summary report", "Certificato Vaccinale",
+     GEN_H_AUTHOR_ORG, "Prevenzione", "ERP", "AAS", &vacc_specialty, NULL, 2, 90,
+     fse_gen__body_cert_vacc},
 };
 
 static const fse_doc_type order[] = {
@@ -42,6 +49,8 @@ static const fse_doc_type order[] = {
     FSE_CDA_DOC_RAD,
     FSE_CDA_DOC_RSA,
     FSE_CDA_DOC_LDO,
+    FSE_CDA_DOC_SING_VACC,
+    FSE_CDA_DOC_CERT_VACC,
 };
 
 const gen_type *fse_gen__type(fse_doc_type type)
