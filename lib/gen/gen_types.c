@@ -14,6 +14,7 @@
 
 static const gen_specialty lab_specialty = {"AD_PSC999", "Laboratorio di analisi chimico-cliniche"};
 static const gen_specialty rad_specialty = {"AD_PSC069", "Radiologia"};
+static const gen_specialty pss_specialty = {"AD_PSC026", "Medicina generale"};
 static const gen_specialty vacc_specialty = {"AD_PSC026", "Medicina generale"};
 
 static const gen_coded rad_access = {"RAD_PROG", "2.16.840.1.113883.2.9.5.1.4", NULL,
@@ -42,6 +43,9 @@ static const gen_type types[] = {
     {FSE_CDA_DOC_CERT_VACC, "1.0", "Immunization summary report", "Certificato Vaccinale",
      GEN_H_AUTHOR_ORG, "Prevenzione", "ERP", "AAS", &vacc_specialty, NULL, 2, 90,
      fse_gen__body_cert_vacc},
+    {FSE_CDA_DOC_PSS, "1.1", "Profilo Sanitario Sintetico", "Profilo Sanitario Sintetico",
+     GEN_H_SERVICE | GEN_H_AUTHOR_ORG, "Territorio", "PHR", "APR", &pss_specialty, NULL, 1, 95,
+     fse_gen__body_pss},
 };
 
 static const fse_doc_type order[] = {
@@ -51,6 +55,7 @@ static const fse_doc_type order[] = {
     FSE_CDA_DOC_LDO,
     FSE_CDA_DOC_SING_VACC,
     FSE_CDA_DOC_CERT_VACC,
+    FSE_CDA_DOC_PSS,
 };
 
 const gen_type *fse_gen__type(fse_doc_type type)
