@@ -43,27 +43,26 @@ typedef struct gen_tally {
 
 static void usage(FILE *out)
 {
-    fprintf(out,
-            "usage: fse gen [--seed N] [--count N] [--type TYPE|all] [--pdf] [--out DIR]\n"
-            "               [--check] [--rules DIR] [--config FILE] [--base-date YYYYMMDD]\n"
-            "               [--pool N]\n"
-            "\n"
-            "Write synthetic documents of each type: <TYPE>_<n>.xml (CDA), <TYPE>_<n>.pdf\n"
-            "with --pdf (the CDA attached as cda.xml) and <TYPE>_<n>.json (patient, document\n"
-            "ids, requestBody and the claims a JWT for the document needs).\n"
-            "\n"
-            "  --seed N          seed (default 1): same seed, same bytes\n"
-            "  --count N         documents per type (default 1)\n"
-            "  --type TYPE|all   LAB, RAD, ... or all supported types (default all)\n"
-            "  --pdf             also write the PDF carrying the CDA\n"
-            "  --out DIR         output directory (default fse-gen; created)\n"
-            "  --check           validate each document (and PDF) and print the outcomes\n"
-            "  --rules DIR       rules catalog for --check (default: as fse validate)\n"
-            "  --base-date D     latest date a document may carry (default 20250601)\n"
-            "  --pool N          patients per seed (default 50)\n"
-            "\n"
-            "Exit status: 0 done (with --check: all 00 or 05), 1 some document not valid,\n"
-            "2 usage or I/O error.\n");
+    fprintf(out, "usage: fse gen [--seed N] [--count N] [--type TYPE|all] [--pdf] [--out DIR]\n"
+                 "               [--check] [--rules DIR] [--config FILE] [--base-date YYYYMMDD]\n"
+                 "               [--pool N]\n"
+                 "\n"
+                 "Write synthetic documents of each type: <TYPE>_<n>.xml (CDA), <TYPE>_<n>.pdf\n"
+                 "with --pdf (the CDA attached as cda.xml) and <TYPE>_<n>.json (patient, document\n"
+                 "ids, requestBody and the claims a JWT for the document needs).\n"
+                 "\n"
+                 "  --seed N          seed (default 1): same seed, same bytes\n"
+                 "  --count N         documents per type (default 1)\n"
+                 "  --type TYPE|all   LAB, RAD, ... or all supported types (default all)\n"
+                 "  --pdf             also write the PDF carrying the CDA\n"
+                 "  --out DIR         output directory (default fse-gen; created)\n"
+                 "  --check           validate each document (and PDF) and print the outcomes\n"
+                 "  --rules DIR       rules catalog for --check (default: as fse validate)\n"
+                 "  --base-date D     latest date a document may carry (default 20250601)\n"
+                 "  --pool N          patients per seed (default 50)\n"
+                 "\n"
+                 "Exit status: 0 done (with --check: all 00 or 05), 1 some document not valid,\n"
+                 "2 usage or I/O error.\n");
 }
 
 static int parse_args(gen_args *a, int argc, char **argv)
@@ -201,7 +200,8 @@ static int one(const gen_args *a, fse_gen_opts *o, uint64_t n, fse_validator *v,
     if (meta == NULL || fse_gen_document(&cda, &cda_len, meta, o, n) != FSE_OK ||
         (a->pdf && fse_gen_pdf(&pdf, &pdf_len, meta, cda, cda_len) != FSE_OK) ||
         fse_gen_meta_to_json(&json, meta) != FSE_OK || fse_buf_append_str(&json, "\n") != FSE_OK) {
-        fprintf(stderr, "fse gen: %s\n", meta == NULL ? "out of memory" : fse_error_last()->message);
+        fprintf(stderr, "fse gen: %s\n",
+                meta == NULL ? "out of memory" : fse_error_last()->message);
         status = -1;
         goto done;
     }

@@ -35,7 +35,10 @@ typedef struct fse_gen_opts {
     size_t patient_pool_size; /* patients the documents of one seed are drawn from; 0: 50 */
 } fse_gen_opts;
 
-#define FSE_GEN_OPTS_INIT {FSE_GEN_OPTS_VERSION, 1, FSE_CDA_DOC_LAB, "20250601", 0}
+#define FSE_GEN_OPTS_INIT                                                                          \
+    {                                                                                              \
+        FSE_GEN_OPTS_VERSION, 1, FSE_CDA_DOC_LAB, "20250601", 0                                    \
+    }
 
 /* Supported document types, in priority order; *n_out receives the count.
  * The array is static. */
@@ -105,7 +108,7 @@ typedef struct fse_gen_meta {
     char subject_role[4];
     char subject_organization_id[4];
     char subject_organization[40];
-    char locality[160]; /* XON of the facility */
+    char locality[160];  /* XON of the facility */
     char pdf_sha256[65]; /* attachment_hash: set by fse_gen_pdf, "" before */
     /* coded values the document carries (terminology-checked in tests) */
     fse_gen_code codes[FSE_GEN_MAX_CODES];

@@ -25,8 +25,7 @@
 /* Stream tags of the seeds derived from the run seed. */
 enum { STREAM_DOC = 1, STREAM_PATIENT = 2 };
 
-static void seed_stream(gen_rng *r, const fse_gen_opts *o, uint64_t stream, uint64_t a,
-                        uint64_t b)
+static void seed_stream(gen_rng *r, const fse_gen_opts *o, uint64_t stream, uint64_t a, uint64_t b)
 {
     uint64_t words[4] = {o->seed, stream, a, b};
 
@@ -37,18 +36,24 @@ static void pick_facility(gen_ctx *c)
 {
     gen_facility *f = &c->facility;
     const gen_comune *city = c->patient.residence;
-    const char *kind = fse_gen__facility_kinds.items[fse_gen__rng_below(&c->rng, (uint32_t)fse_gen__facility_kinds.n)];
-    const char *saint = fse_gen__saints.items[fse_gen__rng_below(&c->rng, (uint32_t)fse_gen__saints.n)];
-    const char *street = fse_gen__streets.items[fse_gen__rng_below(&c->rng, (uint32_t)fse_gen__streets.n)];
+    const char *kind = fse_gen__facility_kinds
+                           .items[fse_gen__rng_below(&c->rng, (uint32_t)fse_gen__facility_kinds.n)];
+    const char *saint =
+        fse_gen__saints.items[fse_gen__rng_below(&c->rng, (uint32_t)fse_gen__saints.n)];
+    const char *street =
+        fse_gen__streets.items[fse_gen__rng_below(&c->rng, (uint32_t)fse_gen__streets.n)];
 
     memset(f, 0, sizeof(*f));
     f->region = &fse_gen__regions[city->region];
     f->city = city;
-    (void)snprintf(f->hsp, sizeof(f->hsp), "%s%03u", f->region->code, 100 + fse_gen__rng_below(&c->rng, 800));
-    (void)snprintf(f->asl, sizeof(f->asl), "%s2%02u", f->region->code, 1 + fse_gen__rng_below(&c->rng, 20));
+    (void)snprintf(f->hsp, sizeof(f->hsp), "%s%03u", f->region->code,
+                   100 + fse_gen__rng_below(&c->rng, 800));
+    (void)snprintf(f->asl, sizeof(f->asl), "%s2%02u", f->region->code,
+                   1 + fse_gen__rng_below(&c->rng, 20));
     (void)snprintf(f->name, sizeof(f->name), "%s %s - %s", kind, saint, city->name);
     (void)snprintf(f->asl_name, sizeof(f->asl_name), "Azienda Sanitaria Locale di %s", city->name);
-    (void)snprintf(f->street, sizeof(f->street), "%s %u", street, 1 + fse_gen__rng_below(&c->rng, 120));
+    (void)snprintf(f->street, sizeof(f->street), "%s %u", street,
+                   1 + fse_gen__rng_below(&c->rng, 120));
     (void)snprintf(f->phone, sizeof(f->phone), "+39%02u%07u", 10 + fse_gen__rng_below(&c->rng, 89),
                    fse_gen__rng_below(&c->rng, 10000000));
 }
@@ -228,8 +233,8 @@ fse_err fse_gen_document(uint8_t **cda_out, size_t *cda_len_out, fse_gen_meta *m
     return rc;
 }
 
-fse_err fse_gen_pdf(uint8_t **pdf_out, size_t *pdf_len_out, fse_gen_meta *meta,
-                    const uint8_t *cda, size_t cda_len)
+fse_err fse_gen_pdf(uint8_t **pdf_out, size_t *pdf_len_out, fse_gen_meta *meta, const uint8_t *cda,
+                    size_t cda_len)
 {
     fse_pdf_embed_opts o = {FSE_PDF_EMBED_ATTACHMENT, NULL};
     fse_err rc;

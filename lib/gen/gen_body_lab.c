@@ -90,8 +90,7 @@ static void table(gen_ctx *c, xmlNodePtr section, const result *res, size_t n)
     }
 }
 
-static void pq(gen_ctx *c, xmlNodePtr parent, const char *name, const char *value,
-               const char *unit)
+static void pq(gen_ctx *c, xmlNodePtr parent, const char *name, const char *value, const char *unit)
 {
     xmlNodePtr v = fse_gen__el(c, parent, name);
 
@@ -154,7 +153,8 @@ static void lab_section(gen_ctx *c, xmlNodePtr sb, const gen_lab_section *s)
 {
     result res[MAX_TESTS];
     bool used[32] = {false};
-    size_t want = (size_t)fse_gen__rng_range(&c->rng, 2, (int)(s->n_tests < MAX_TESTS ? s->n_tests : MAX_TESTS));
+    size_t want = (size_t)fse_gen__rng_range(
+        &c->rng, 2, (int)(s->n_tests < MAX_TESTS ? s->n_tests : MAX_TESTS));
     size_t n = 0;
     xmlNodePtr section = fse_gen__section(c, sb, NULL, s->loinc, s->name, s->name);
     xmlNodePtr entry;

@@ -28,10 +28,8 @@ void fse_gen__body_ldo(gen_ctx *c, xmlNodePtr sb)
     char text[640];
     char ref[40];
 
-    s = fse_gen__section(c, sb, NULL, "46241-6", "Diagnosi di accettazione",
-                         "Motivo del ricovero");
-    (void)snprintf(text, sizeof(text), "Ricovero in %s per %s.", c->specialty->name,
-                   adm->display);
+    s = fse_gen__section(c, sb, NULL, "46241-6", "Diagnosi di accettazione", "Motivo del ricovero");
+    (void)snprintf(text, sizeof(text), "Ricovero in %s per %s.", c->specialty->name, adm->display);
     fse_gen__narrative(c, s, text, ref, sizeof(ref));
     fse_gen__dx_observation(c, s, "8646-2", "Diagnosi di accettazione", adm, ref, c->t_start);
 

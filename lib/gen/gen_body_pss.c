@@ -85,8 +85,8 @@ static void allergies(gen_ctx *c, xmlNodePtr sb)
 
 static void medicines(gen_ctx *c, xmlNodePtr sb, const gen_drug *d)
 {
-    xmlNodePtr s = fse_gen__section(c, sb, TPL "2.2", "10160-0", "Uso di farmaci",
-                                    "Terapie farmacologiche");
+    xmlNodePtr s =
+        fse_gen__section(c, sb, TPL "2.2", "10160-0", "Uso di farmaci", "Terapie farmacologiche");
     xmlNodePtr sa;
     xmlNodePtr et;
     xmlNodePtr mp;
@@ -115,8 +115,8 @@ static void medicines(gen_ctx *c, xmlNodePtr sb, const gen_drug *d)
 
 static void problems(gen_ctx *c, xmlNodePtr sb, const gen_concept *dx)
 {
-    xmlNodePtr s = fse_gen__section(c, sb, TPL "2.4", "11450-4", "Lista dei problemi",
-                                    "Lista dei problemi");
+    xmlNodePtr s =
+        fse_gen__section(c, sb, TPL "2.4", "11450-4", "Lista dei problemi", "Lista dei problemi");
     int64_t low = c->t_doc - (int64_t)fse_gen__rng_range(&c->rng, 200, 3000) * 86400;
     xmlNodePtr act;
     xmlNodePtr obs;
@@ -138,8 +138,8 @@ static void family_history(gen_ctx *c, xmlNodePtr sb, const gen_concept *dx)
 {
     static const gen_concept relatives[] = {{"FTH", "Padre"}, {"MTH", "Madre"}};
     const gen_concept *who = GEN_PICK(c, relatives, 2);
-    xmlNodePtr s = fse_gen__section(c, sb, TPL "2.16", "10157-6",
-                                    "Anamnesi familiare", "Anamnesi Familiare");
+    xmlNodePtr s =
+        fse_gen__section(c, sb, TPL "2.16", "10157-6", "Anamnesi familiare", "Anamnesi Familiare");
     xmlNodePtr org;
     xmlNodePtr rs;
     xmlNodePtr obs;

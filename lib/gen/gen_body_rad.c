@@ -13,8 +13,8 @@
 
 static void question(gen_ctx *c, xmlNodePtr sb, const gen_concept *dx)
 {
-    xmlNodePtr s = fse_gen__section(c, sb, NULL, "18785-6", "Quesito diagnostico",
-                                    "Quesito diagnostico");
+    xmlNodePtr s =
+        fse_gen__section(c, sb, NULL, "18785-6", "Quesito diagnostico", "Quesito diagnostico");
     xmlNodePtr obs;
     xmlNodePtr v;
     char text[192];

@@ -150,8 +150,7 @@ xmlNodePtr fse_gen__ts(gen_ctx *c, xmlNodePtr parent, const char *name, int64_t 
     return n;
 }
 
-xmlNodePtr fse_gen__ivl(gen_ctx *c, xmlNodePtr parent, const char *name, int64_t low,
-                        int64_t high)
+xmlNodePtr fse_gen__ivl(gen_ctx *c, xmlNodePtr parent, const char *name, int64_t low, int64_t high)
 {
     xmlNodePtr n = fse_gen__el(c, parent, name);
 

@@ -13,13 +13,18 @@
 #define COUNT(a) (sizeof(a) / sizeof((a)[0]))
 
 const gen_specialty fse_gen__specialties[] = {
-    {"AD_PSC008", "Cardiologia"},      {"AD_PSC009", "Chirurgia generale"},
+    {"AD_PSC008", "Cardiologia"},
+    {"AD_PSC009", "Chirurgia generale"},
     {"AD_PSC019", "Malattie endocrine, del ricambio e della nutrizione"},
-    {"AD_PSC021", "Geriatria"},        {"AD_PSC026", "Medicina generale"},
-    {"AD_PSC029", "Nefrologia"},       {"AD_PSC032", "Neurologia"},
+    {"AD_PSC021", "Geriatria"},
+    {"AD_PSC026", "Medicina generale"},
+    {"AD_PSC029", "Nefrologia"},
+    {"AD_PSC032", "Neurologia"},
     {"AD_PSC036", "Ortopedia e traumatologia"},
-    {"AD_PSC043", "Urologia"},         {"AD_PSC052", "Dermatologia"},
-    {"AD_PSC058", "Gastroenterologia"}, {"AD_PSC068", "Pneumologia"},
+    {"AD_PSC043", "Urologia"},
+    {"AD_PSC052", "Dermatologia"},
+    {"AD_PSC058", "Gastroenterologia"},
+    {"AD_PSC068", "Pneumologia"},
 };
 const size_t fse_gen__n_specialties = COUNT(fse_gen__specialties);
 
@@ -54,7 +59,8 @@ const gen_rad_exam fse_gen__rad_exams[] = {
      "limiti per dimensioni. Ili vascolari regolari.",
      "Quadro radiografico del torace nei limiti della norma."},
     {"24648-8", "RX del torace PA in ortostatismo",
-     "Campi polmonari normoespansi e normotrasparenti. Non versamento pleurico. Mediastino in asse.",
+     "Campi polmonari normoespansi e normotrasparenti. Non versamento pleurico. Mediastino in "
+     "asse.",
      "Non segni radiografici di patologia pleuroparenchimale in atto."},
     {"24627-2", "TC del torace",
      "Esame eseguito senza mezzo di contrasto. Non noduli polmonari sospetti. Non linfoadenopatie "
@@ -93,8 +99,7 @@ const gen_drug fse_gen__drugs[] = {
     {"A02BC01", "037176029", "Omeprazolo 20 mg capsule", "omeprazolo",
      "1 capsula al mattino a digiuno"},
     {"C08CA01", "037319011", "Amlodipina 5 mg compresse", "amlodipina", "1 compressa al giorno"},
-    {"C07AB07", "037130046", "Bisoprololo 5 mg compresse", "bisoprololo",
-     "1 compressa al mattino"},
+    {"C07AB07", "037130046", "Bisoprololo 5 mg compresse", "bisoprololo", "1 compressa al mattino"},
     {"H03AA01", "040619049", "Levotiroxina 25 mcg compresse", "levotiroxina sodica",
      "1 compressa al mattino a digiuno"},
     {"A02BC02", "038139034", "Pantoprazolo 20 mg compresse", "pantoprazolo",
@@ -116,16 +121,17 @@ const gen_vaccine fse_gen__vaccines[] = {
      "Priorix", "Morbillo, parotite, rosolia", 2, 1, 12, "23 28 35"},
     {"J07BD54", "Vaccino morbillo, parotite, rosolia e varicella, vivo attenuato", "036893105",
      "ProQuad", "Morbillo, parotite, rosolia, varicella", 2, 1, 12, "23 28 35 40"},
-    {"J07AJ52", "Pertosse, antigene purificato, associazioni con tossoidi", "034813117",
-     "Boostrix", "Difterite, tetano, pertosse", 1, 6, 90, "02 37 29"},
+    {"J07AJ52", "Pertosse, antigene purificato, associazioni con tossoidi", "034813117", "Boostrix",
+     "Difterite, tetano, pertosse", 1, 6, 90, "02 37 29"},
     {"J07BM01", "Papillomavirus (umano tipi 6, 11, 16, 18)", "037311077", "Gardasil",
      "Papillomavirus umano", 2, 11, 26, "27"},
-    {"J07BC01", "Vaccino epatitico B, antigene purificato", "026653042", "Engerix-B",
-     "Epatite B", 3, 16, 70, "06"},
+    {"J07BC01", "Vaccino epatitico B, antigene purificato", "026653042", "Engerix-B", "Epatite B",
+     3, 16, 70, "06"},
     {"J07BN01", "COVID-19, vaccino a RNA", "049269018", "Comirnaty", "COVID-19", 1, 12, 95, "44"},
-    {"J07AL02", "Vaccino pneumococcico", "039550025", "Prevenar 13",
-     "Infezioni da pneumococco", 1, 65, 95, "31"},
-    {"J07BB02", "Influenza, antigene purificato", "026032375", "Vaxigrip", "Influenza", 1, 3, 95, "13"},
+    {"J07AL02", "Vaccino pneumococcico", "039550025", "Prevenar 13", "Infezioni da pneumococco", 1,
+     65, 95, "31"},
+    {"J07BB02", "Influenza, antigene purificato", "026032375", "Vaxigrip", "Influenza", 1, 3, 95,
+     "13"},
     {"J07AH08", "Vaccino antimeningococcico (A, C, Y e W135)", "042040016", "Nimenrix",
      "Meningite da meningococco A, C, Y, W135", 1, 1, 60, "17"},
 };

@@ -44,8 +44,7 @@ static const gen_lab_test hematology[] = {
 static const gen_lab_test coagulation[] = {
     {"5902-2", "Tempo di protrombina (PT)", "s", 10.5, 16, 11, 13.5, 1, "PLAS"},
     {"6301-6", "INR", "{INR}", 0.8, 3.2, 0.8, 1.2, 2, "PLAS"},
-    {"3173-2", "Tempo di tromboplastina parziale attivata (aPTT)", "s", 23, 42, 25, 35, 1,
-     "PLAS"},
+    {"3173-2", "Tempo di tromboplastina parziale attivata (aPTT)", "s", 23, 42, 25, 35, 1, "PLAS"},
     {"3255-7", "Fibrinogeno", "mg/dL", 170, 480, 200, 400, 0, "PLAS"},
 };
 

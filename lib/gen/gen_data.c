@@ -79,49 +79,64 @@ const gen_comune fse_gen__comuni[] = {
 const size_t fse_gen__n_comuni = COUNT(fse_gen__comuni);
 
 const gen_name fse_gen__first_names[] = {
-    {"Marco", 'M'},     {"Giuseppe", 'M'},  {"Giovanni", 'M'},  {"Antonio", 'M'},
-    {"Francesco", 'M'}, {"Alessandro", 'M'}, {"Luca", 'M'},     {"Andrea", 'M'},
-    {"Matteo", 'M'},    {"Lorenzo", 'M'},   {"Davide", 'M'},    {"Stefano", 'M'},
-    {"Paolo", 'M'},     {"Roberto", 'M'},   {"Salvatore", 'M'}, {"Vincenzo", 'M'},
-    {"Pietro", 'M'},    {"Riccardo", 'M'},  {"Fabio", 'M'},     {"Emanuele", 'M'},
-    {"Nicola", 'M'},    {"Federico", 'M'},  {"Tommaso", 'M'},   {"Carlo", 'M'},
-    {"Maria", 'F'},     {"Anna", 'F'},      {"Giulia", 'F'},    {"Francesca", 'F'},
-    {"Chiara", 'F'},    {"Sara", 'F'},      {"Laura", 'F'},     {"Valentina", 'F'},
-    {"Elena", 'F'},     {"Alessia", 'F'},   {"Martina", 'F'},   {"Federica", 'F'},
-    {"Silvia", 'F'},    {"Paola", 'F'},     {"Roberta", 'F'},   {"Giovanna", 'F'},
-    {"Rosa", 'F'},      {"Angela", 'F'},    {"Teresa", 'F'},    {"Lucia", 'F'},
-    {"Beatrice", 'F'},  {"Aurora", 'F'},    {"Serena", 'F'},    {"Ilaria", 'F'},
+    {"Marco", 'M'},     {"Giuseppe", 'M'},   {"Giovanni", 'M'},  {"Antonio", 'M'},
+    {"Francesco", 'M'}, {"Alessandro", 'M'}, {"Luca", 'M'},      {"Andrea", 'M'},
+    {"Matteo", 'M'},    {"Lorenzo", 'M'},    {"Davide", 'M'},    {"Stefano", 'M'},
+    {"Paolo", 'M'},     {"Roberto", 'M'},    {"Salvatore", 'M'}, {"Vincenzo", 'M'},
+    {"Pietro", 'M'},    {"Riccardo", 'M'},   {"Fabio", 'M'},     {"Emanuele", 'M'},
+    {"Nicola", 'M'},    {"Federico", 'M'},   {"Tommaso", 'M'},   {"Carlo", 'M'},
+    {"Maria", 'F'},     {"Anna", 'F'},       {"Giulia", 'F'},    {"Francesca", 'F'},
+    {"Chiara", 'F'},    {"Sara", 'F'},       {"Laura", 'F'},     {"Valentina", 'F'},
+    {"Elena", 'F'},     {"Alessia", 'F'},    {"Martina", 'F'},   {"Federica", 'F'},
+    {"Silvia", 'F'},    {"Paola", 'F'},      {"Roberta", 'F'},   {"Giovanna", 'F'},
+    {"Rosa", 'F'},      {"Angela", 'F'},     {"Teresa", 'F'},    {"Lucia", 'F'},
+    {"Beatrice", 'F'},  {"Aurora", 'F'},     {"Serena", 'F'},    {"Ilaria", 'F'},
 };
 const size_t fse_gen__n_first_names = COUNT(fse_gen__first_names);
 
 static const char *const surnames[] = {
-    "Rossi",    "Russo",    "Ferrari",  "Esposito", "Bianchi",   "Romano",   "Colombo",
-    "Ricci",    "Marino",   "Greco",    "Bruno",    "Gallo",     "Conti",    "De Luca",
-    "Mancini",  "Costa",    "Giordano", "Rizzo",    "Lombardi",  "Moretti",  "Barbieri",
-    "Fontana",  "Santoro",  "Mariani",  "Rinaldi",  "Caruso",    "Ferrara",  "Galli",
-    "Martini",  "Leone",    "Longo",    "Gentile",  "Martinelli", "Vitale",  "Lombardo",
-    "Serra",    "Coppola",  "De Santis", "D'Angelo", "Marchetti", "Parisi",  "Villa",
-    "Conte",    "Ferraro",  "Ferri",    "Fabbri",   "Bianco",    "Marini",   "Grasso",
-    "Valentini", "Messina", "Sala",     "De Angelis", "Gatti",   "Pellegrini", "Palumbo",
-    "Sanna",    "Farina",   "Rizzi",    "Monti",    "Cattaneo",  "Morelli",  "Amato",
-    "Silvestri", "Mazza",   "Testa",    "Grassi",   "Pellegrino", "Carbone", "Giuliani",
-    "D'Amico",  "Orlando",  "Piras",    "Fumagalli", "Bernardi", "Melis",    "Zanetti",
+    "Rossi",     "Russo",   "Ferrari",   "Esposito",   "Bianchi",    "Romano",     "Colombo",
+    "Ricci",     "Marino",  "Greco",     "Bruno",      "Gallo",      "Conti",      "De Luca",
+    "Mancini",   "Costa",   "Giordano",  "Rizzo",      "Lombardi",   "Moretti",    "Barbieri",
+    "Fontana",   "Santoro", "Mariani",   "Rinaldi",    "Caruso",     "Ferrara",    "Galli",
+    "Martini",   "Leone",   "Longo",     "Gentile",    "Martinelli", "Vitale",     "Lombardo",
+    "Serra",     "Coppola", "De Santis", "D'Angelo",   "Marchetti",  "Parisi",     "Villa",
+    "Conte",     "Ferraro", "Ferri",     "Fabbri",     "Bianco",     "Marini",     "Grasso",
+    "Valentini", "Messina", "Sala",      "De Angelis", "Gatti",      "Pellegrini", "Palumbo",
+    "Sanna",     "Farina",  "Rizzi",     "Monti",      "Cattaneo",   "Morelli",    "Amato",
+    "Silvestri", "Mazza",   "Testa",     "Grassi",     "Pellegrino", "Carbone",    "Giuliani",
+    "D'Amico",   "Orlando", "Piras",     "Fumagalli",  "Bernardi",   "Melis",      "Zanetti",
 };
 const gen_string_list fse_gen__surnames = {surnames, COUNT(surnames)};
 
 static const char *const streets[] = {
-    "Via Roma",          "Via Garibaldi",     "Via Mazzini",        "Corso Italia",
-    "Via Dante Alighieri", "Via Cavour",      "Via Verdi",          "Viale della Repubblica",
-    "Via Marconi",       "Via XX Settembre",  "Piazza della Libertà", "Via Manzoni",
-    "Via Leopardi",      "Corso Vittorio Emanuele", "Via San Francesco", "Via dei Mille",
-    "Via Gramsci",       "Via Matteotti",     "Viale Europa",       "Via Carducci",
+    "Via Roma",
+    "Via Garibaldi",
+    "Via Mazzini",
+    "Corso Italia",
+    "Via Dante Alighieri",
+    "Via Cavour",
+    "Via Verdi",
+    "Viale della Repubblica",
+    "Via Marconi",
+    "Via XX Settembre",
+    "Piazza della Libertà",
+    "Via Manzoni",
+    "Via Leopardi",
+    "Corso Vittorio Emanuele",
+    "Via San Francesco",
+    "Via dei Mille",
+    "Via Gramsci",
+    "Via Matteotti",
+    "Viale Europa",
+    "Via Carducci",
 };
 const gen_string_list fse_gen__streets = {streets, COUNT(streets)};
 
 static const char *const saints[] = {
-    "San Giovanni",  "Santa Maria",     "San Camillo", "Sant'Anna",     "San Luca",
-    "San Martino",   "Santo Spirito",   "San Paolo",   "Santa Chiara",  "San Raffaele",
-    "San Giuseppe",  "Sant'Andrea",     "San Carlo",   "Santa Croce",   "San Donato",
+    "San Giovanni", "Santa Maria",   "San Camillo", "Sant'Anna",    "San Luca",
+    "San Martino",  "Santo Spirito", "San Paolo",   "Santa Chiara", "San Raffaele",
+    "San Giuseppe", "Sant'Andrea",   "San Carlo",   "Santa Croce",  "San Donato",
 };
 const gen_string_list fse_gen__saints = {saints, COUNT(saints)};
 

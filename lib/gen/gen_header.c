@@ -71,8 +71,8 @@ static void record_target(gen_ctx *c, const gen_type *t)
     telecom(c, role, "HP", "tel", p->phone);
     pat = fse_gen__el(c, role, "patient");
     fse_gen__person_name(c, pat, p, false);
-    fse_gen__code(c, pat, "administrativeGenderCode", p->gender == 'F' ? "F" : "M",
-                  GEN_OID_GENDER, "HL7 AdministrativeGender", p->gender == 'F' ? "Femmina" : "Maschio");
+    fse_gen__code(c, pat, "administrativeGenderCode", p->gender == 'F' ? "F" : "M", GEN_OID_GENDER,
+                  "HL7 AdministrativeGender", p->gender == 'F' ? "Femmina" : "Maschio");
     fse_gen__format_date(birth, p->birth_day);
     fse_gen__attr(c, fse_gen__el(c, pat, "birthTime"), "value", birth);
     place = fse_gen__el(c, fse_gen__el(c, pat, "birthplace"), "place");
@@ -168,8 +168,10 @@ static void encounter(gen_ctx *c, const gen_type *t)
     char ext[48];
     char root[48];
 
-    (void)snprintf(ext, sizeof(ext), "%s.%u", c->facility.hsp, fse_gen__rng_below(&c->rng, 1000000));
-    (void)snprintf(root, sizeof(root), "2.16.840.1.113883.2.9.2.%s.4.6", c->facility.region->oid_arc);
+    (void)snprintf(ext, sizeof(ext), "%s.%u", c->facility.hsp,
+                   fse_gen__rng_below(&c->rng, 1000000));
+    (void)snprintf(root, sizeof(root), "2.16.840.1.113883.2.9.2.%s.4.6",
+                   c->facility.region->oid_arc);
     fse_gen__ii(c, ee, "id", root, ext, c->facility.name);
     if (t->header & GEN_H_ENC_CODE) {
         fse_gen__code(c, ee, "code", "IMP", "2.16.840.1.113883.5.4", "HL7 ActCode",
@@ -179,7 +181,8 @@ static void encounter(gen_ctx *c, const gen_type *t)
     rp = fse_gen__el(c, fse_gen__el(c, ee, "responsibleParty"), "assignedEntity");
     clinician(c, rp, &c->author, false);
     hf = fse_gen__el(c, fse_gen__el(c, ee, "location"), "healthCareFacility");
-    fse_gen__ii(c, hf, "id", "2.16.840.1.113883.2.9.4.1.6", c->facility.hsp, "Ministero della Salute");
+    fse_gen__ii(c, hf, "id", "2.16.840.1.113883.2.9.4.1.6", c->facility.hsp,
+                "Ministero della Salute");
     organization(c, hf, "serviceProviderOrganization", false);
 }
 

@@ -56,18 +56,18 @@ void fse_gen__format_plain(char out[15], int64_t local_seconds);
 /* ------------------------------------------------------------------------ */
 
 typedef struct gen_region {
-    const char *code;      /* "120" */
-    const char *oid_arc;   /* "120", "80": the arc inside OIDs */
-    const char *name;      /* "Regione Lazio" */
+    const char *code;    /* "120" */
+    const char *oid_arc; /* "120", "80": the arc inside OIDs */
+    const char *name;    /* "Regione Lazio" */
 } gen_region;
 
 typedef struct gen_comune {
     const char *name;
-    const char *belfiore;  /* cadastral code used by the codice fiscale */
-    const char *istat;     /* ISTAT code, 6 digits */
-    const char *province;  /* sigla */
+    const char *belfiore; /* cadastral code used by the codice fiscale */
+    const char *istat;    /* ISTAT code, 6 digits */
+    const char *province; /* sigla */
     const char *cap;
-    size_t region;         /* index into fse_gen__regions */
+    size_t region; /* index into fse_gen__regions */
 } gen_comune;
 
 typedef struct gen_name {
@@ -88,7 +88,7 @@ extern const gen_name fse_gen__first_names[];
 extern const size_t fse_gen__n_first_names;
 extern const gen_string_list fse_gen__surnames;
 extern const gen_string_list fse_gen__streets;
-extern const gen_string_list fse_gen__saints;     /* hospital dedications */
+extern const gen_string_list fse_gen__saints; /* hospital dedications */
 extern const gen_string_list fse_gen__facility_kinds;
 
 /* A coded concept. */
@@ -126,7 +126,7 @@ typedef struct gen_lab_test {
     double lo, hi;         /* values are drawn in [lo, hi] */
     double ref_lo, ref_hi; /* normal interval */
     int decimals;
-    const char *specimen;  /* "BLD", "SER", "UR", ... */
+    const char *specimen; /* "BLD", "SER", "UR", ... */
 } gen_lab_test;
 
 /* A specialty section of a laboratory report with its tests. */
@@ -198,7 +198,6 @@ typedef struct gen_specialty {
 extern const gen_specialty fse_gen__specialties[];
 extern const size_t fse_gen__n_specialties;
 
-
 /* ------------------------------------------------------------------------ */
 /* People (gen_people.c)                                                     */
 /* ------------------------------------------------------------------------ */
@@ -230,8 +229,8 @@ void fse_gen__person(gen_person *p, gen_rng *r, int64_t today, int min_age, int 
 typedef struct gen_facility {
     const gen_region *region;
     const gen_comune *city;
-    char hsp[8];  /* HSP.11 "120148" */
-    char asl[8];  /* FLS.11 "120201" */
+    char hsp[8]; /* HSP.11 "120148" */
+    char asl[8]; /* FLS.11 "120201" */
     char name[96];
     char asl_name[96];
     char street[64];
@@ -245,15 +244,15 @@ typedef struct gen_ctx {
     fse_err err; /* first failure; later helpers do nothing */
     xmlDocPtr doc;
     xmlNodePtr root;
-    xmlNsPtr ns;  /* urn:hl7-org:v3, default */
-    xmlNsPtr xsi; /* XMLSchema-instance */
-    int64_t today;     /* day number of base_date */
-    int64_t t_doc;     /* document effectiveTime, local seconds */
-    int64_t t_start;   /* service start (encounter, sample, exam) */
-    int64_t t_end;     /* service end */
+    xmlNsPtr ns;     /* urn:hl7-org:v3, default */
+    xmlNsPtr xsi;    /* XMLSchema-instance */
+    int64_t today;   /* day number of base_date */
+    int64_t t_doc;   /* document effectiveTime, local seconds */
+    int64_t t_start; /* service start (encounter, sample, exam) */
+    int64_t t_end;   /* service end */
     gen_person patient;
-    gen_person author;    /* physician who writes and signs */
-    gen_person other;     /* second clinician (requester, GP, performer) */
+    gen_person author; /* physician who writes and signs */
+    gen_person other;  /* second clinician (requester, GP, performer) */
     gen_facility facility;
     const gen_specialty *specialty;
     unsigned next_ref; /* narrative ID counter */
@@ -280,8 +279,7 @@ xmlNodePtr fse_gen__ii(gen_ctx *c, xmlNodePtr parent, const char *name, const ch
 /* <name value="ts"/> for local seconds. */
 xmlNodePtr fse_gen__ts(gen_ctx *c, xmlNodePtr parent, const char *name, int64_t t);
 /* <name><low value/><high value/></name>; high < 0 omits it. */
-xmlNodePtr fse_gen__ivl(gen_ctx *c, xmlNodePtr parent, const char *name, int64_t low,
-                        int64_t high);
+xmlNodePtr fse_gen__ivl(gen_ctx *c, xmlNodePtr parent, const char *name, int64_t low, int64_t high);
 /* Remember a (system, code) written into the document. */
 void fse_gen__note_code(gen_ctx *c, const char *system, const char *code);
 /* A fresh narrative ID "<prefix>-<n>" into out. */
@@ -332,16 +330,16 @@ typedef void (*gen_body_fn)(gen_ctx *c, xmlNodePtr structured_body);
 
 struct gen_type {
     fse_doc_type type;
-    const char *template_ext;    /* templateId/@extension of the national template */
-    const char *loinc_display;   /* ClinicalDocument/code/@displayName */
-    const char *title;           /* ClinicalDocument/title */
-    unsigned header;             /* GEN_H_* */
-    const char *tipologia;       /* requestBody tipologiaStruttura */
-    const char *attivita;        /* requestBody tipoAttivitaClinica */
-    const char *subject_role;    /* JWT subject_role */
+    const char *template_ext;             /* templateId/@extension of the national template */
+    const char *loinc_display;            /* ClinicalDocument/code/@displayName */
+    const char *title;                    /* ClinicalDocument/title */
+    unsigned header;                      /* GEN_H_* */
+    const char *tipologia;                /* requestBody tipologiaStruttura */
+    const char *attivita;                 /* requestBody tipoAttivitaClinica */
+    const char *subject_role;             /* JWT subject_role */
     const gen_specialty *fixed_specialty; /* NULL: drawn */
     const gen_coded *service_code;        /* documentationOf/serviceEvent/code, or NULL */
-    int min_age, max_age;        /* patient ages */
+    int min_age, max_age;                 /* patient ages */
     gen_body_fn body;
 };
 

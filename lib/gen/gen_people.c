@@ -130,9 +130,12 @@ static void mail_part(char *out, size_t cap, const char *s)
 void fse_gen__person(gen_person *p, gen_rng *r, int64_t today, int min_age, int max_age,
                      size_t region)
 {
-    const gen_name *g = &fse_gen__first_names[fse_gen__rng_below(r, (uint32_t)fse_gen__n_first_names)];
-    const char *family = fse_gen__surnames.items[fse_gen__rng_below(r, (uint32_t)fse_gen__surnames.n)];
-    const char *street = fse_gen__streets.items[fse_gen__rng_below(r, (uint32_t)fse_gen__streets.n)];
+    const gen_name *g =
+        &fse_gen__first_names[fse_gen__rng_below(r, (uint32_t)fse_gen__n_first_names)];
+    const char *family =
+        fse_gen__surnames.items[fse_gen__rng_below(r, (uint32_t)fse_gen__surnames.n)];
+    const char *street =
+        fse_gen__streets.items[fse_gen__rng_below(r, (uint32_t)fse_gen__streets.n)];
     int age = fse_gen__rng_range(r, min_age, max_age);
     char a[32];
     char b[48];

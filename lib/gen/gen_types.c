@@ -25,14 +25,14 @@ static const gen_coded scheduled_access = {"PROG", "2.16.840.1.113883.2.9.5.1.4"
 
 static const gen_type types[] = {
     {FSE_CDA_DOC_LAB, "1.3", "Referto di laboratorio", "Referto di Laboratorio",
-     GEN_H_ORDER | GEN_H_SERVICE | GEN_H_ENCOUNTER | GEN_H_REFERRER,
-     "Ospedale", "ERP", "AAS", &lab_specialty, NULL, 1, 95, fse_gen__body_lab},
+     GEN_H_ORDER | GEN_H_SERVICE | GEN_H_ENCOUNTER | GEN_H_REFERRER, "Ospedale", "ERP", "AAS",
+     &lab_specialty, NULL, 1, 95, fse_gen__body_lab},
     {FSE_CDA_DOC_RAD, "1.2", "Referto radiologico", "Referto di Radiologia",
      GEN_H_ORDER | GEN_H_SERVICE | GEN_H_ENCOUNTER | GEN_H_REFERRER | GEN_H_LOCAL_ID, "Ospedale",
      "ERP", "AAS", &rad_specialty, &rad_access, 5, 95, fse_gen__body_rad},
     {FSE_CDA_DOC_RSA, "1.2", "Nota di consulto", "Referto di Specialistica Ambulatoriale",
-     GEN_H_ORDER | GEN_H_SERVICE | GEN_H_ENCOUNTER | GEN_H_REFERRER, "Ospedale", "ERP", "AAS",
-     NULL, &scheduled_access, 18, 95, fse_gen__body_rsa},
+     GEN_H_ORDER | GEN_H_SERVICE | GEN_H_ENCOUNTER | GEN_H_REFERRER, "Ospedale", "ERP", "AAS", NULL,
+     &scheduled_access, 18, 95, fse_gen__body_rsa},
     {FSE_CDA_DOC_LDO, "2.2", "Lettera di dimissione ospedaliera",
      "Lettera di Dimissione Ospedaliera",
      GEN_H_ENCOUNTER | GEN_H_INPATIENT | GEN_H_ENC_CODE | GEN_H_AUTHOR_ORG, "Ospedale", "DIS",
@@ -49,13 +49,8 @@ static const gen_type types[] = {
 };
 
 static const fse_doc_type order[] = {
-    FSE_CDA_DOC_LAB,
-    FSE_CDA_DOC_RAD,
-    FSE_CDA_DOC_RSA,
-    FSE_CDA_DOC_LDO,
-    FSE_CDA_DOC_SING_VACC,
-    FSE_CDA_DOC_CERT_VACC,
-    FSE_CDA_DOC_PSS,
+    FSE_CDA_DOC_LAB,       FSE_CDA_DOC_RAD,       FSE_CDA_DOC_RSA, FSE_CDA_DOC_LDO,
+    FSE_CDA_DOC_SING_VACC, FSE_CDA_DOC_CERT_VACC, FSE_CDA_DOC_PSS,
 };
 
 const gen_type *fse_gen__type(fse_doc_type type)

@@ -127,8 +127,8 @@ void fse_gen__meta_vaccine(gen_ctx *c, const gen_vaccine *v)
                        v->atc);
     }
     if (m->n_descriptions < FSE_GEN_MAX_LIST) {
-        (void)snprintf(m->descriptions[m->n_descriptions++], sizeof(m->descriptions[0]),
-                       "%s^%s^%s", v->aic, v->name, GEN_OID_AIC);
+        (void)snprintf(m->descriptions[m->n_descriptions++], sizeof(m->descriptions[0]), "%s^%s^%s",
+                       v->aic, v->name, GEN_OID_AIC);
     }
 }
 
@@ -162,7 +162,8 @@ void fse_gen__body_sing_vacc(gen_ctx *c, xmlNodePtr sb)
     size_t n = suitable(pool, 16, age_years(c, c->t_start));
     const gen_vaccine *v = pool[n > 0 ? fse_gen__rng_below(&c->rng, (uint32_t)n) : 0];
     int dose = fse_gen__rng_range(&c->rng, 1, v->doses);
-    int64_t next = dose < v->doses ? c->t_start + (int64_t)fse_gen__rng_range(&c->rng, 30, 180) * 86400 : 0;
+    int64_t next =
+        dose < v->doses ? c->t_start + (int64_t)fse_gen__rng_range(&c->rng, 30, 180) * 86400 : 0;
     xmlNodePtr s = vacc_section(c, sb, "2.16.840.1.113883.2.9.10.1.11.3.1", "Vaccinazione");
     char text[384];
 
@@ -178,8 +179,8 @@ void fse_gen__body_cert_vacc(gen_ctx *c, xmlNodePtr sb)
     const gen_vaccine *pool[16];
     int age = age_years(c, c->t_doc);
     size_t n = 0;
-    xmlNodePtr s = vacc_section(c, sb, "2.16.840.1.113883.2.9.10.1.11.3.2",
-                                "Certificato Vaccinale");
+    xmlNodePtr s =
+        vacc_section(c, sb, "2.16.840.1.113883.2.9.10.1.11.3.2", "Certificato Vaccinale");
     xmlNodePtr list;
     size_t i;
 

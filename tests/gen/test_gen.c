@@ -305,8 +305,8 @@ static void test_codes_in_terminology(void **state)
                               : fse_terminology_has_code(g.terminology, c->system, NULL, c->code);
 
                 if (!ok) {
-                    fail_msg("%s seed %llu: code %s of %s not in the terminology",
-                             meta->type_name, (unsigned long long)seed, c->code, c->system);
+                    fail_msg("%s seed %llu: code %s of %s not in the terminology", meta->type_name,
+                             (unsigned long long)seed, c->code, c->system);
                 }
                 checked++;
             }
@@ -382,15 +382,15 @@ static void test_metadata_json(void **state)
     assert_int_equal(fse_gen_meta_to_json(&b, &meta), FSE_OK);
     root = json_loads(b.data, 0, &err);
     assert_non_null(root);
-    assert_string_equal(json_string_value(json_object_get(json_object_get(root, "patient"),
-                                                          "codiceFiscale")),
-                        meta.patient_cf);
+    assert_string_equal(
+        json_string_value(json_object_get(json_object_get(root, "patient"), "codiceFiscale")),
+        meta.patient_cf);
     assert_string_equal(json_string_value(json_object_get(json_object_get(root, "requestBody"),
                                                           "identificativoDoc")),
                         meta.identificativo_doc);
-    assert_string_equal(json_string_value(json_object_get(json_object_get(root, "jwtClaims"),
-                                                          "attachment_hash")),
-                        meta.pdf_sha256);
+    assert_string_equal(
+        json_string_value(json_object_get(json_object_get(root, "jwtClaims"), "attachment_hash")),
+        meta.pdf_sha256);
     assert_true(json_array_size(json_object_get(root, "codes")) == meta.n_codes);
     json_decref(root);
     fse_buf_free(&b);
