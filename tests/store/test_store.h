@@ -1,0 +1,31 @@
+/*
+ * tests/store/test_store.h - what the files of the store suite share: the
+ * per-test fixture, a sample put, the tests defined outside test_store.c
+ * and the crash-safety entry point.
+ */
+#ifndef FSE_TEST_STORE_H
+#define FSE_TEST_STORE_H
+
+#include "fse/store.h"
+
+/* A fixed clock for tests that inject time. */
+#define T0 1700000000000LL
+
+/* cmocka setup/teardown: a fresh fx (store_fixture.h) in *state. */
+int store_setup(void **state);
+int store_teardown(void **state);
+
+/* Put the sample document uid for patient pid at time now. */
+fse_err store_put_doc(fse_store *s, const char *uid, const char *pid, int64_t now);
+
+/* test_store_queue.c */
+void validation_links(void **state);
+void status_events(void **state);
+void outbox_lease_backoff_idempotency(void **state);
+void outbox_tampered_payload_is_dead_lettered(void **state);
+void transactions_group_and_roll_back(void **state);
+
+/* The crash-safety test (test_store_crash.c): cmocka exit status. */
+int test_store_crash_run(void);
+
+#endif /* FSE_TEST_STORE_H */
