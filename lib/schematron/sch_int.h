@@ -224,6 +224,38 @@ typedef struct xp_ctx {
     unsigned depth;          /* recursion guard */
 } xp_ctx;
 
+/* ------------------------------------------------ evaluator internals -- */
+
+/* A growable node array in the scratch arena. */
+typedef struct nodevec {
+    xmlNode **items;
+    size_t n;
+    size_t cap;
+} nodevec;
+
+static inline xmlNode *fse_sch__parent(const xmlNode *n)
+{
+    return n->parent;
+}
+
+/* Raise out-of-memory; always returns false. */
+bool fse_sch__oom(xp_ctx *ctx);
+bool fse_sch__node_test(xp_ctx *ctx, const xp_step *s, const xmlNode *node);
+bool fse_sch__predicate_keeps(xp_ctx *ctx, const xp_expr *pred, xmlNode *node, size_t pos,
+                              size_t size, bool *keep);
+bool fse_sch__apply_predicates(xp_ctx *ctx, xp_expr *const *preds, size_t n_preds, nodevec *v);
+bool fse_sch__collect_axis(xp_ctx *ctx, const xp_step *s, xmlNode *node, nodevec *v);
+xmlNode *fse_sch__next_descendant(xmlNode *cur, const xmlNode *root);
+bool fse_sch__eval_path(xp_ctx *ctx, const xp_expr *e, xv *out);
+bool fse_sch__eval_attr_eq(xp_ctx *ctx, const xp_expr *e, bool *out);
+bool fse_sch__eval_union(xp_ctx *ctx, const xp_expr *e, xv *out);
+bool fse_sch__general_compare(xp_ctx *ctx, xp_kind op, const xv *x, const xv *y, bool *res);
+bool fse_sch__value_compare(xp_ctx *ctx, xp_kind op, const xv *x, const xv *y, xv *out);
+bool fse_sch__eval_arithmetic(xp_ctx *ctx, const xp_expr *e, xv *out);
+bool fse_sch__eval_negate(xp_ctx *ctx, const xp_expr *e, xv *out);
+/* xs:double cast of a string, NaN when it is not one. */
+double fse_sch__string_to_number(const char *s);
+
 /* Evaluate e in ctx. Returns false after a dynamic error (ctx->error set). */
 bool fse_sch__eval(xp_ctx *ctx, const xp_expr *e, xv *out);
 /* Effective boolean value of e. */

@@ -16,8 +16,6 @@
 
 #include "fse/limits.h"
 
-double fse_sch__string_to_number(const char *s);
-
 static const char *const function_names[] = {
     [XF_COUNT] = "count", [XF_NOT] = "not", [XF_STRING] = "string",
     [XF_CONTAINS] = "contains", [XF_LOCAL_NAME] = "local-name", [XF_NAME] = "name",
