@@ -19,6 +19,17 @@
  * holds well under 500k nodes; this bounds memory and evaluation time. */
 #define FSE_MAX_XML_NODES 1000000u
 
+/* Most attributes (namespace declarations included) on one element. libxml2 2.9 checks duplicate attributes and namespace
+ * declarations pairwise while it parses a start tag, so a tag with 100k
+ * attributes takes minutes, 4096 a few milliseconds; real CDA start tags have
+ * fewer than 20 attributes. */
+#define FSE_MAX_XML_ATTRIBUTES 4096
+
+/* Most namespace declarations in scope at once. libxml2 looks prefixes up
+ * linearly in the in-scope list for every element: the cost is bounded by
+ * this times the node count. CDA documents declare fewer than 10. */
+#define FSE_MAX_XML_NAMESPACES 4096
+
 /* Largest rules file (XSD, schematron) the catalog loader reads. */
 #define FSE_MAX_RULES_FILE_BYTES (16u * 1024u * 1024u)
 

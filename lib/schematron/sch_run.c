@@ -195,6 +195,21 @@ static bool same_namespace(const xmlNs *a, const xmlNs *b)
     return a == b || strcmp((const char *)a->href, (const char *)b->href) == 0;
 }
 
+/* Cut a message longer than FSE_MAX_MESSAGE_BYTES at a character boundary. */
+static void shorten_message(char *s)
+{
+    size_t n = strlen(s);
+    size_t cut = FSE_MAX_MESSAGE_BYTES - 4;
+
+    if (n < FSE_MAX_MESSAGE_BYTES) {
+        return;
+    }
+    while (cut > 0 && ((unsigned char)s[cut] & 0xC0) == 0x80) {
+        cut--;
+    }
+    memcpy(s + cut, "...", 4);
+}
+
 /* /hl7:ClinicalDocument[1]/hl7:component[2]/... for the node; NULL when out of memory. */
 static char *node_location(const xmlNode *node)
 {
@@ -267,7 +282,8 @@ static fse_err add_finding(run_state *st, xp_ctx *ctx, const sch_check *chk)
     memset(f, 0, sizeof(*f));
     f->kind = chk->kind;
     f->label = chk->label;
-    fse_buf_init(&msg, FSE_MAX_MESSAGE_BYTES);
+    /* Rendered whole (values are bounded by the document), shortened after. */
+    fse_buf_init(&msg, 4u * FSE_MAX_DOCUMENT_BYTES);
     if (!render(ctx, chk->message, chk->n_message, &msg)) {
         /* An error while building a message aborts the run like any other. */
         fse_buf_free(&msg);
@@ -281,6 +297,7 @@ static fse_err add_finding(run_state *st, xp_ctx *ctx, const sch_check *chk)
         return fse_error_set(FSE_E_NOMEM, "schematron", "finding");
     }
     normalise_space(f->message);
+    shorten_message(f->message);
     r->n_findings++;
     return FSE_OK;
 }
@@ -292,7 +309,7 @@ static bool eval_let_content(xp_ctx *ctx, const sch_let *let, xv *out)
     fse_buf b;
     char *s;
 
-    fse_buf_init(&b, FSE_MAX_MESSAGE_BYTES);
+    fse_buf_init(&b, FSE_MAX_DOCUMENT_BYTES);
     if (!render(ctx, let->content, let->n_content, &b)) {
         fse_buf_free(&b);
         return false;

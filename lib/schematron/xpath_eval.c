@@ -45,7 +45,8 @@ bool fse_sch__buf_ok(xp_ctx *ctx, fse_err rc)
     if (rc == FSE_E_NOMEM) {
         return fse_sch__oom(ctx);
     }
-    return fse_sch__raise(ctx, "FSE0007", "a string value is over %u bytes", FSE_MAX_MESSAGE_BYTES);
+    return fse_sch__raise(ctx, "FSE0007", "a string value is over %u bytes",
+                          FSE_MAX_DOCUMENT_BYTES);
 }
 /* ----------------------------------------------------------- evaluation -- */
 

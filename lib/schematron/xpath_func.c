@@ -346,7 +346,7 @@ static bool fn_concat(xp_ctx *ctx, const xp_expr *e, xv *out)
     size_t i;
     char *s;
 
-    fse_buf_init(&b, FSE_MAX_MESSAGE_BYTES * 4);
+    fse_buf_init(&b, FSE_MAX_DOCUMENT_BYTES);
     for (i = 0; i < e->n_args; i++) {
         const char *part;
 
@@ -485,7 +485,7 @@ static bool fn_string_join(xp_ctx *ctx, const xp_expr *e, xv *out)
     if (v.kind != XV_NODES) {
         return set_string(out, fse_sch__value_join(ctx, &v));
     }
-    fse_buf_init(&b, FSE_MAX_MESSAGE_BYTES * 4);
+    fse_buf_init(&b, FSE_MAX_DOCUMENT_BYTES);
     for (i = 0; i < v.n; i++) {
         if ((i > 0 && !fse_sch__buf_ok(ctx, fse_buf_append_str(&b, sep))) ||
             !fse_sch__buf_ok(ctx, fse_buf_append_str(&b, fse_sch__node_string(ctx, v.nodes[i])))) {

@@ -98,7 +98,7 @@ const char *fse_sch__value_join(xp_ctx *ctx, const xv *v)
         break;
     }
     if (v->kind == XV_ATOMS) {
-        fse_buf_init(&b, FSE_MAX_MESSAGE_BYTES);
+        fse_buf_init(&b, FSE_MAX_DOCUMENT_BYTES);
         for (i = 0; i < v->n; i++) {
             if ((i > 0 && !fse_sch__buf_ok(ctx, fse_buf_append_str(&b, " "))) ||
                 !fse_sch__buf_ok(ctx, fse_buf_append_str(&b, fse_sch__value_join(ctx, &v->items[i])))) {
@@ -113,7 +113,7 @@ const char *fse_sch__value_join(xp_ctx *ctx, const xv *v)
     if (v->n == 1) {
         return fse_sch__node_string(ctx, v->nodes[0]);
     }
-    fse_buf_init(&b, FSE_MAX_MESSAGE_BYTES);
+    fse_buf_init(&b, FSE_MAX_DOCUMENT_BYTES);
     for (i = 0; i < v->n; i++) {
         if ((i > 0 && !fse_sch__buf_ok(ctx, fse_buf_append_str(&b, " "))) ||
             !fse_sch__buf_ok(ctx, fse_buf_append_str(&b, fse_sch__node_string(ctx, v->nodes[i])))) {

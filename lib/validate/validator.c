@@ -24,7 +24,11 @@
 struct fse_validator {
     const fse_catalog *catalog;
     fse_xml_parser *parser;
+    /* Contexts streamed into the parser (xmlSchemaSAXPlug) and contexts for
+     * validating a tree afterwards: libxml2 does not support both uses of one
+     * context (after a plug, tree validation no longer resolves xsi:type). */
     xmlSchemaValidCtxtPtr xsd_ctxt[FSE_CATALOG_N_XSD];
+    xmlSchemaValidCtxtPtr xsd_tree_ctxt[FSE_CATALOG_N_XSD];
 };
 
 /* State of one run, handed to the XSD error callback. */
@@ -50,7 +54,8 @@ fse_err fse_validator_new(fse_validator **out, const fse_catalog *catalog)
     }
     for (i = 0; i < FSE_CATALOG_N_XSD; i++) {
         v->xsd_ctxt[i] = fse_xml_schema_new_context(catalog->xsd[i]);
-        if (v->xsd_ctxt[i] == NULL) {
+        v->xsd_tree_ctxt[i] = fse_xml_schema_new_context(catalog->xsd[i]);
+        if (v->xsd_ctxt[i] == NULL || v->xsd_tree_ctxt[i] == NULL) {
             fse_validator_free(v);
             return fse_error_set(FSE_E_NOMEM, "validate", "XSD validation context");
         }
@@ -69,6 +74,9 @@ void fse_validator_free(fse_validator *validator)
     for (i = 0; i < FSE_CATALOG_N_XSD; i++) {
         if (validator->xsd_ctxt[i] != NULL) {
             xmlSchemaFreeValidCtxt(validator->xsd_ctxt[i]);
+        }
+        if (validator->xsd_tree_ctxt[i] != NULL) {
+            xmlSchemaFreeValidCtxt(validator->xsd_tree_ctxt[i]);
         }
     }
     fse_xml_parser_free(validator->parser);
@@ -246,9 +254,9 @@ static fse_err parse_and_validate_xsd(fse_validator *v, run *st, const uint8_t *
             fse_free(f->location);
             fse_free(f->message);
         }
-        xmlSchemaSetValidStructuredErrors(v->xsd_ctxt[routed], on_xsd_error, st);
-        valid = xmlSchemaValidateDoc(v->xsd_ctxt[routed], *doc_out) == 0;
-        xmlSchemaSetValidStructuredErrors(v->xsd_ctxt[routed], NULL, NULL);
+        xmlSchemaSetValidStructuredErrors(v->xsd_tree_ctxt[routed], on_xsd_error, st);
+        valid = xmlSchemaValidateDoc(v->xsd_tree_ctxt[routed], *doc_out) == 0;
+        xmlSchemaSetValidStructuredErrors(v->xsd_tree_ctxt[routed], NULL, NULL);
         if (st->rc != FSE_OK) {
             return st->rc;
         }

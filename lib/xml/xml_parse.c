@@ -168,6 +168,107 @@ static void keep_first_error(void *user, xmlErrorPtr err)
     st->first_error_line = err->line;
 }
 
+/*
+ * Markup limits checked on the raw bytes before libxml2 sees them (see
+ * limits.h: its start-tag checks are quadratic). A small scanner that knows
+ * only comments, CDATA, processing instructions, quotes and tag ends; it
+ * never decides well-formedness, which stays libxml2's job.
+ */
+typedef struct markup_scan {
+    unsigned depth;
+    unsigned ns_in_scope;
+    uint32_t ns_at_depth[FSE_MAX_XML_DEPTH + 2];
+} markup_scan;
+
+static const uint8_t *skip_past(const uint8_t *p, const uint8_t *end, const char *term)
+{
+    size_t n = strlen(term);
+
+    for (; p + n <= end; p++) {
+        if (memcmp(p, term, n) == 0) {
+            return p + n;
+        }
+    }
+    return end;
+}
+
+/* Scan one start tag from p ('<' already consumed); returns its end. */
+static fse_err scan_start_tag(markup_scan *ms, const uint8_t **pp, const uint8_t *end)
+{
+    const uint8_t *p = *pp;
+    const uint8_t *start = p;
+    unsigned attributes = 0;
+    unsigned ns_decls = 0;
+    uint8_t quote = 0;
+    bool after_space = false;
+
+    for (; p < end; p++) {
+        uint8_t c = *p;
+
+        if (quote != 0) {
+            quote = c == quote ? 0 : quote;
+            continue;
+        }
+        if (c == '"' || c == '\'') {
+            quote = c;
+        } else if (c == '=') {
+            attributes++;
+        } else if (c == '>') {
+            break;
+        } else if (after_space && c == 'x' && end - p >= 5 && memcmp(p, "xmlns", 5) == 0) {
+            ns_decls++;
+        }
+        after_space = c == ' ' || c == '\t' || c == '\n' || c == '\r';
+        if (attributes > FSE_MAX_XML_ATTRIBUTES) {
+            return fse_error_set(FSE_E_LIMIT, "xml", "an element has more than %u attributes",
+                                 FSE_MAX_XML_ATTRIBUTES);
+        }
+    }
+    *pp = p;
+    if (p < end && p > start && p[-1] == '/') {
+        return FSE_OK; /* empty element: its declarations go out of scope at once */
+    }
+    if (ms->depth < FSE_MAX_XML_DEPTH + 1) {
+        ms->depth++;
+        ms->ns_at_depth[ms->depth] = ns_decls;
+        ms->ns_in_scope += ns_decls;
+    }
+    if (ms->ns_in_scope > FSE_MAX_XML_NAMESPACES) {
+        return fse_error_set(FSE_E_LIMIT, "xml", "more than %u namespace declarations in scope",
+                             FSE_MAX_XML_NAMESPACES);
+    }
+    return FSE_OK;
+}
+
+static fse_err check_markup_limits(const uint8_t *data, size_t len)
+{
+    markup_scan ms;
+    const uint8_t *p = data;
+    const uint8_t *end = data + len;
+    fse_err rc = FSE_OK;
+
+    memset(&ms, 0, sizeof(ms));
+    while (rc == FSE_OK && (p = memchr(p, '<', (size_t)(end - p))) != NULL) {
+        p++;
+        if (end - p >= 3 && memcmp(p, "!--", 3) == 0) {
+            p = skip_past(p + 3, end, "-->");
+        } else if (end - p >= 8 && memcmp(p, "![CDATA[", 8) == 0) {
+            p = skip_past(p + 8, end, "]]>");
+        } else if (p < end && (*p == '?' || *p == '!')) {
+            p = skip_past(p, end, ">");
+        } else if (p < end && *p == '/') {
+            if (ms.depth > 0) {
+                ms.ns_in_scope -= ms.ns_at_depth[ms.depth];
+                ms.depth--;
+            }
+            p = skip_past(p, end, ">");
+        } else {
+            rc = scan_start_tag(&ms, &p, end);
+        }
+    }
+    return rc;
+}
+
 static size_t count_nodes(const xmlNode *node, size_t limit)
 {
     size_t n = 0;
@@ -249,6 +350,10 @@ fse_err fse_xml_parse(xmlDocPtr *doc_out, bool *schema_valid_out, const uint8_t 
     }
     if (len > INT32_MAX) {
         return fse_error_set(FSE_E_LIMIT, "xml", "document too large");
+    }
+    rc = check_markup_limits(data, len);
+    if (rc != FSE_OK) {
+        return rc;
     }
     memset(&st, 0, sizeof(st));
     st.max_depth = o->max_depth != 0 && o->max_depth < FSE_MAX_XML_DEPTH ? o->max_depth

@@ -109,7 +109,7 @@ void allocation_failures_are_clean(void **state)
     n_wrong +=
         fault_loop("DOCTYPE refused", (const uint8_t *)doctype, strlen(doctype), check_leaks);
     if (n_wrong > 0) {
-        fail_msg("BUG: %zu failed allocation(s) gave a verdict or error other than a clean "
+        fail_msg("%zu failed allocation(s) gave a verdict or error other than a clean "
                  "run's or FSE_E_NOMEM",
                  n_wrong);
     }

@@ -312,16 +312,13 @@ void million_attributes_are_refused_by_size(void **state)
 }
 
 /*
- * BUG: attributes filling the 5 MB limit (about 600 000 on one element) keep
- * the validator busy for many minutes. lib/xml/xml_parse.c fse_xml_parse
- * hands the bytes to libxml2 2.9 (xmlCtxtReadMemory), whose
- * xmlParseStartTag2 checks each attribute for duplicates against all the
- * previous ones: quadratic (50 000 attributes: 3 s, 150 000: 65 s). The
- * depth and node limits run only after the start tag has been parsed. A
- * limit on attributes per element, checked before libxml2 sees the tag, is
- * missing.
+ * Attributes filling the 5 MB limit (about 600 000 on one element) must be
+ * refused at once: libxml2 2.9's xmlParseStartTag2 checks each attribute for
+ * duplicates against all the previous ones (quadratic: 150 000 attributes
+ * take over a minute), so fse_xml_parse checks FSE_MAX_XML_ATTRIBUTES on the
+ * raw bytes before libxml2 sees the tag.
  */
-void bug_attribute_flood_within_the_size_limit(void **state)
+void attribute_flood_is_refused_quickly(void **state)
 {
     fse_buf b;
     char name[16];
@@ -343,7 +340,7 @@ void bug_attribute_flood_within_the_size_limit(void **state)
         size_t total = b.len;
 
         fse_buf_free(&b);
-        fail_msg("BUG: %zu attributes on one element (%zu bytes) still running after %u s", i,
+        fail_msg("%zu attributes on one element (%zu bytes) still running after %u s", i,
                  total, BUDGET_SECONDS);
     }
     assert_int_equal(outcome, FSE_OUTCOME_SYNTAX_ERROR);
@@ -377,16 +374,14 @@ void many_namespace_declarations_on_a_valid_cda(void **state)
 }
 
 /*
- * BUG: a namespace bomb within the 5 MB limit: the default namespace, then
+ * A namespace bomb within the 5 MB limit: the default namespace, then
  * 150 000 prefixed declarations on the root, then 600 000 empty children.
- * libxml2 2.9 resolves each element's namespace by scanning the declaration
- * stack (xmlGetNamespace) and the root's nsDef list (xmlSearchNs) linearly,
- * and checks each new declaration against the previous ones: 100 000
- * declarations and 200 000 children (2.2 MB) take 8 s, the full 5 MB far
- * longer. As for attributes, fse_xml_parse (lib/xml/xml_parse.c) has no
- * limit on namespace declarations per element or in scope.
+ * libxml2 2.9 resolves each element's namespace by scanning the declarations
+ * in scope linearly and checks each new declaration against the previous
+ * ones, so fse_xml_parse refuses more than FSE_MAX_XML_NAMESPACES in scope,
+ * before parsing.
  */
-void bug_namespace_flood_within_the_size_limit(void **state)
+void namespace_flood_is_refused_quickly(void **state)
 {
     fse_buf b;
     char name[16];
@@ -412,7 +407,7 @@ void bug_namespace_flood_within_the_size_limit(void **state)
         size_t total = b.len;
 
         fse_buf_free(&b);
-        fail_msg("BUG: 150000 namespace declarations in %zu bytes still running after %u s", total,
+        fail_msg("150000 namespace declarations in %zu bytes still running after %u s", total,
                  BUDGET_SECONDS);
     }
     assert_int_equal(outcome, FSE_OUTCOME_SYNTAX_ERROR);
@@ -451,17 +446,12 @@ void huge_text_node_keeps_the_verdict(void **state)
 }
 
 /*
- * BUG (minor): an over-long attribute value (a 4.5 MB codice fiscale) must
- * still give the rule's own failure, ERRORE-33, as the Gateway does, with a
- * message of at most FSE_MAX_MESSAGE_BYTES that shows the start of the
- * value. The schematron engine instead stops the whole run on any string
- * value over FSE_MAX_MESSAGE_BYTES (FSE0007, raised by fse_sch__buf_ok in
- * lib/schematron/xpath_eval.c, also from render_item in sch_run.c for
- * value-of): the document gets 03 with "Error while executing validation on
- * sch schematron" and no rule label. (Before that check the value was
- * silently dropped: "Il codice fiscale '' ...".)
+ * An over-long attribute value (a 4.5 MB codice fiscale) still gives the
+ * rule's own failure, ERRORE-33, as the Gateway does, with a message of at
+ * most FSE_MAX_MESSAGE_BYTES that shows the start of the value (messages are
+ * rendered whole, then cut).
  */
-void bug_huge_value_in_a_message_is_cut_not_dropped(void **state)
+void huge_value_in_a_message_is_cut_not_dropped(void **state)
 {
     static const char cf[] = "extension=\"RSSMRA22A01A399Z\"";
     size_t len = 0;
@@ -495,12 +485,13 @@ void bug_huge_value_in_a_message_is_cut_not_dropped(void **state)
     }
     if (f != NULL) {
         assert_true(strlen(f->message) <= FSE_MAX_MESSAGE_BYTES);
-        cut = strstr(f->message, "'ABCDEFGHIJKLMNOP") != NULL;
+        /* value-of is written with a space on each side, as the ISO skeleton does */
+        cut = strstr(f->message, "' ABCDEFGHIJKLMNOP") != NULL;
     }
     if (r->outcome != FSE_OUTCOME_SEMANTIC_ERROR || !cut) {
         h_print_report("4.5 MB codice fiscale", r);
         fse_report_free(r);
-        fail_msg("BUG: expected 03 with ERRORE-33 showing the start of the value");
+        fail_msg("expected 03 with ERRORE-33 showing the start of the value");
     }
     fse_report_free(r);
 }
@@ -515,7 +506,7 @@ void bug_huge_value_in_a_message_is_cut_not_dropped(void **state)
  * behaviour asserted here, with and without an encoding declaration. Each
  * UTF-16 run uses a fresh validator: on a validator that has already
  * streamed a document the same input gets false XSD errors (see
- * bug_xsd_tree_fallback_after_streaming).
+ * xsd_tree_fallback_keeps_the_verdict).
  */
 void foreign_encodings(void **state)
 {
@@ -568,19 +559,14 @@ void foreign_encodings(void **state)
 }
 
 /*
- * BUG: the verdict depends on what the validator saw before. When the XSD
+ * The verdict must not depend on what the validator saw before. When the XSD
  * cannot be guessed from the first 64 KB of bytes (UTF-16 input, or a
- * typeId after 64 KB of comments or namespace declarations),
- * lib/validate/validator.c parse_and_validate_xsd validates the parsed tree
- * with xmlSchemaValidateDoc on the same xmlSchemaValidCtxt that earlier runs
- * plugged into the SAX stream (fse_xml_parse, xmlSchemaSAXPlug). With
- * libxml2 2.9 that context then resolves QNames through the SAX namespace
- * bindings, which a tree walk does not fill, so every xsi:type ("CD", "TS",
- * "IVL_TS", ...) "does not resolve to a type definition": a valid CDA gets
- * 01. On a fresh validator the same bytes are valid (00). A context that is
- * never plugged, kept for tree validation, would avoid it.
+ * typeId after 64 KB of comments or namespace declarations), the parsed tree
+ * is validated with xmlSchemaValidateDoc. libxml2 2.9 cannot use for that a
+ * context once plugged into a SAX stream (xsi:type no longer resolves), so
+ * the validator keeps separate contexts for tree validation.
  */
-void bug_xsd_tree_fallback_after_streaming(void **state)
+void xsd_tree_fallback_keeps_the_verdict(void **state)
 {
     size_t len = 0;
     uint8_t *cda = h_read(CERT_4, &len);
@@ -632,7 +618,7 @@ void bug_xsd_tree_fallback_after_streaming(void **state)
     fse_free(u16);
     fse_free(cda);
     if (bad > 0) {
-        fail_msg("BUG: %zu input(s) valid on a fresh validator get 01 after another run", bad);
+        fail_msg("%zu input(s) valid on a fresh validator get 01 after another run", bad);
     }
 }
 
