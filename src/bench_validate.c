@@ -25,6 +25,9 @@
 #define GOAL_FULL_RATIO 5.0
 #define GOAL_SCH_RATIO 10.0
 #define GOAL_SCALING 1.8
+/* Runs of one configuration at most, when other processes disturb it. */
+#define FULL_ATTEMPTS 3
+#define QUICK_ATTEMPTS 1
 
 typedef struct options {
     bool quick;
@@ -203,26 +206,74 @@ static void progress(const char *what, unsigned threads, const bench_rate *r)
     }
 }
 
-static void measure_all(bench_results *res, const fse_catalog *catalog)
+/*
+ * Measure one configuration; while other processes take CPU time from it
+ * (CPU share below BENCH_CPU_SHARE_OK), repeat it, up to attempts runs, and
+ * keep the run with the highest CPU share.
+ */
+static void measure_steady(bench_rate *out, const bench_results *res, const fse_catalog *catalog,
+                           bench_mode mode, unsigned threads, unsigned attempts)
 {
-    const bench_corpus *c = res->corpus;
+    bench_rate again;
+    unsigned k;
+
+    bench_measure(out, res->corpus, catalog, mode, &res->cpus, threads, res->seconds);
+    out->attempts = 1;
+    for (k = 1; k < attempts && out->done && out->cpu_share < BENCH_CPU_SHARE_OK; k++) {
+        fprintf(stderr, "bench validate: %s, %u thread%s: CPU share %.0f%%, measuring again\n",
+                bench_mode_label(mode), threads, threads == 1 ? "" : "s", 100.0 * out->cpu_share);
+        bench_measure(&again, res->corpus, catalog, mode, &res->cpus, threads, res->seconds);
+        again.attempts = k + 1;
+        if (again.done && again.cpu_share > out->cpu_share) {
+            *out = again;
+        }
+        out->attempts = k + 1;
+    }
+    progress(bench_mode_label(mode), threads, out);
+}
+
+static void measure_all(bench_results *res, const fse_catalog *catalog, unsigned attempts)
+{
     unsigned n = res->cpus.n;
     int m;
 
     for (m = 0; m < BENCH_N_MODES; m++) {
-        bench_measure(&res->one[m], c, catalog, (bench_mode)m, &res->cpus, 1, res->seconds);
-        progress(bench_mode_label((bench_mode)m), 1, &res->one[m]);
-        bench_measure(&res->all[m], c, catalog, (bench_mode)m, &res->cpus, n, res->seconds);
-        progress(bench_mode_label((bench_mode)m), n, &res->all[m]);
+        measure_steady(&res->one[m], res, catalog, (bench_mode)m, 1, attempts);
+        measure_steady(&res->all[m], res, catalog, (bench_mode)m, n, attempts);
     }
     if (n > 2) {
-        bench_measure(&res->two_full, c, catalog, BENCH_MODE_FULL, &res->cpus, 2, res->seconds);
-        progress(bench_mode_label(BENCH_MODE_FULL), 2, &res->two_full);
+        measure_steady(&res->two_full, res, catalog, BENCH_MODE_FULL, 2, attempts);
     }
     if (res->one[BENCH_MODE_FULL].sch_ns > 0) {
         res->sch_docs_per_s = (double)res->one[BENCH_MODE_FULL].sch_docs /
                               ((double)res->one[BENCH_MODE_FULL].sch_ns / 1e9);
     }
+}
+
+/* The reference, run again once (full runs only) when other processes took its CPU. */
+static void run_reference(bench_results *res, const options *o)
+{
+    bench_reference again;
+    double warmup = o->quick ? 1.0 : 3.0;
+
+    fprintf(stderr, "bench validate: reference pipeline (Java/Saxon-HE) on CPU %d...\n",
+            res->cpus.ids[0]);
+    bench_reference_run(&res->ref, res->corpus, res->catalog, res->cpus.ids[0], res->seconds,
+                        warmup);
+    res->ref.attempts = 1;
+    if (o->quick || !res->ref.available || res->ref.cpu_share >= BENCH_CPU_SHARE_OK) {
+        return;
+    }
+    fprintf(stderr, "bench validate: reference CPU share %.0f%%, running it again...\n",
+            100.0 * res->ref.cpu_share);
+    bench_reference_run(&again, res->corpus, res->catalog, res->cpus.ids[0], res->seconds, warmup);
+    if (again.available && again.cpu_share > res->ref.cpu_share) {
+        bench_reference_free(&res->ref, res->corpus->n);
+        res->ref = again;
+    } else {
+        bench_reference_free(&again, res->corpus->n);
+    }
+    res->ref.attempts = 2;
 }
 
 static void set_goal(bench_goal *g, const char *name, const char *target, double value,
@@ -322,15 +373,12 @@ static int run(bench_results *res, const options *o, const fse_catalog *catalog)
         goto done;
     }
     read_load(res->load_before, sizeof(res->load_before));
-    measure_all(res, catalog);
+    measure_all(res, catalog, o->quick ? QUICK_ATTEMPTS : FULL_ATTEMPTS);
     if (o->no_reference) {
         memset(&res->ref, 0, sizeof(res->ref));
         snprintf(res->ref.why, sizeof(res->ref.why), "skipped (--no-reference)");
     } else {
-        fprintf(stderr, "bench validate: reference pipeline (Java/Saxon-HE) on CPU %d...\n",
-                res->cpus.ids[0]);
-        bench_reference_run(&res->ref, c, res->catalog, res->cpus.ids[0], res->seconds,
-                            o->quick ? 1.0 : 3.0);
+        run_reference(res, o);
     }
     read_load(res->load_after, sizeof(res->load_after));
     compare_verdicts(res, novoc, withvoc);
