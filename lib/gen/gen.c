@@ -67,6 +67,12 @@ static void pick_times(gen_ctx *c, const gen_type *t)
         c->t_end = doc - (int64_t)fse_gen__rng_range(&c->rng, 600, 7200);
         c->t_start = c->t_end - (int64_t)fse_gen__rng_range(&c->rng, 2, 14) * 86400 -
                      (int64_t)fse_gen__rng_range(&c->rng, 0, 8 * 3600);
+    } else if (t->header & GEN_H_EMERGENCY) {
+        /* Arrival at any hour, a visit of one to ten hours, the report
+         * closed at discharge. */
+        doc = day * 86400 + (int64_t)fse_gen__rng_range(&c->rng, 0, 86399);
+        c->t_end = doc - (int64_t)fse_gen__rng_range(&c->rng, 300, 1800);
+        c->t_start = c->t_end - (int64_t)fse_gen__rng_range(&c->rng, 3600, 10 * 3600);
     } else {
         c->t_start = doc - (int64_t)fse_gen__rng_range(&c->rng, 1, 4) * 86400 -
                      (int64_t)fse_gen__rng_range(&c->rng, 0, 3 * 3600);

@@ -173,11 +173,15 @@ static void encounter(gen_ctx *c, const gen_type *t)
     (void)snprintf(root, sizeof(root), "2.16.840.1.113883.2.9.2.%s.4.6",
                    c->facility.region->oid_arc);
     fse_gen__ii(c, ee, "id", root, ext, c->facility.name);
-    if (t->header & GEN_H_ENC_CODE) {
-        fse_gen__code(c, ee, "code", "IMP", "2.16.840.1.113883.5.4", "HL7 ActCode",
-                      "Ricovero ospedaliero");
+    if (t->encounter_code != NULL) {
+        const gen_coded *ec = t->encounter_code;
+
+        fse_gen__code(c, ee, "code", ec->code, ec->system, ec->system_name, ec->display);
     }
-    fse_gen__ivl(c, ee, "effectiveTime", c->t_start, (t->header & GEN_H_INPATIENT) ? c->t_end : -1);
+    /* A stay or an emergency visit is closed when its document is written
+     * (VPS ERRORE-32: low and high). */
+    fse_gen__ivl(c, ee, "effectiveTime", c->t_start,
+                 (t->header & (GEN_H_INPATIENT | GEN_H_EMERGENCY)) ? c->t_end : -1);
     rp = fse_gen__el(c, fse_gen__el(c, ee, "responsibleParty"), "assignedEntity");
     clinician(c, rp, &c->author, false);
     hf = fse_gen__el(c, fse_gen__el(c, ee, "location"), "healthCareFacility");

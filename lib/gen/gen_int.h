@@ -189,6 +189,47 @@ const char *fse_gen__vaccine_target_name(const char *code);
 extern const gen_vaccine fse_gen__vaccines[];
 extern const size_t fse_gen__n_vaccines;
 
+/* SNOMED CT, written by the pathology report for procedures and body sites.
+ * The catalog's dictionary does not manage it, so the vocabulary step skips
+ * it (vocabulary-rules rule 3). */
+#define GEN_OID_SNOMED "2.16.840.1.113883.6.96"
+
+/* A pathology case: the specimen, how it was taken (SNOMED CT procedure)
+ * and from where (SNOMED CT body structure), the clinical question and the
+ * final diagnosis (ICD-9-CM), and the gross and microscopic findings. */
+typedef struct gen_path_case {
+    const char *specimen; /* Italian name of the specimen */
+    gen_concept method;   /* SNOMED CT procedure */
+    gen_concept site;     /* SNOMED CT body structure */
+    char gender;          /* 'F' or 'M' when the case fits one sex only, else 0 */
+    gen_concept question; /* ICD-9-CM clinical question */
+    gen_concept diagnosis;
+    const char *gross;
+    const char *micro;
+    const char *morphology; /* ICD-O-3 histology text of a tumour, or NULL */
+    bool margins;           /* an excision: the margin status is reported */
+} gen_path_case;
+
+extern const gen_path_case fse_gen__path_cases[];
+extern const size_t fse_gen__n_path_cases;
+
+/* An emergency presentation: the main problem (ProblemaPrincipale_VPS
+ * 2.16.840.1.113883.2.9.6.1.54.2), the reason in words, the ICD-9-CM
+ * discharge diagnosis, the triage codes it gets (CodiceTriage_VPS 1..5),
+ * the findings, what was done and the chance of admission. */
+typedef struct gen_er_case {
+    gen_concept problem;
+    const char *reason;
+    gen_concept diagnosis;
+    int triage_min, triage_max; /* 1 (red) .. 5 (white) */
+    const char *findings;
+    const char *course;
+    unsigned admit_percent;
+} gen_er_case;
+
+extern const gen_er_case fse_gen__er_cases[];
+extern const size_t fse_gen__n_er_cases;
+
 /* Medical specialties: AD_PSC code of assettoOrganizzativo and Italian name. */
 typedef struct gen_specialty {
     const char *psc; /* "AD_PSC026" */
@@ -311,8 +352,8 @@ enum {
     GEN_H_INPATIENT = 1u << 5,     /* encounter with admission/discharge (LDO) */
     GEN_H_AUTHOR_ORG = 1u << 6,    /* author/representedOrganization */
     GEN_H_AUTHENTICATOR = 1u << 7, /* authenticator */
-    GEN_H_ENC_CODE = 1u << 8,      /* encompassingEncounter/code */
-    GEN_H_LOCAL_ID = 1u << 9       /* second patient id: the facility's (PACS) number */
+    GEN_H_LOCAL_ID = 1u << 8,      /* second patient id: the facility's (PACS) number */
+    GEN_H_EMERGENCY = 1u << 9      /* emergency visit: hours long, closed encounter (VPS) */
 };
 
 /* A code with its system, for header parts that differ per type. */
@@ -339,6 +380,7 @@ struct gen_type {
     const char *subject_role;             /* JWT subject_role */
     const gen_specialty *fixed_specialty; /* NULL: drawn */
     const gen_coded *service_code;        /* documentationOf/serviceEvent/code, or NULL */
+    const gen_coded *encounter_code;      /* encompassingEncounter/code, or NULL */
     int min_age, max_age;                 /* patient ages */
     gen_body_fn body;
 };
