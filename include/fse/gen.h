@@ -7,12 +7,14 @@
  * the seed and a base date the caller passes), the Italian test identities
  * (names, comuni with Belfiore codes, codici fiscali with the official check
  * character), the curated clinical code lists (LOINC, ICD-9-CM, ATC, AIC), the
- * CDA header builder and one body descriptor per document type, and the
- * metadata of each document: the Gateway requestBody fields (gateway-api §2)
- * and the JWT claims a token for it needs (gateway-api §3).
+ * CDA header builder and one body descriptor per document type, the
+ * metadata of each document (the Gateway requestBody fields, gateway-api §2,
+ * and the JWT claims a token for it needs, gateway-api §3), and which claims
+ * go into the token pairs of its validation and publication calls.
  * Does not own validation (fse/validate.h), PDF building (fse/pdf.h, used by
- * fse_gen_pdf), JWT signing or certificates (fse/jwt.h: its caller reads the
- * claims from fse_gen_meta), or writing files (the `fse gen` command).
+ * fse_gen_pdf), JWT claim rules, signing or certificates (fse/jwt.h, used by
+ * fse_gen_tokens_make), reading the clock, or writing files (the `fse gen`
+ * command).
  *
  * Threading: no shared state; concurrent calls with their own outputs are safe.
  */
@@ -22,6 +24,7 @@
 #include "fse/cda.h"
 #include "fse/common.h"
 #include "fse/error.h"
+#include "fse/jwt.h"
 #include "fse/util.h"
 
 #define FSE_GEN_OPTS_VERSION 1
@@ -157,5 +160,66 @@ FSE_API void fse_gen_meta_request(fse_cda_request_metadata *out, const fse_gen_m
  * @return FSE_OK, FSE_E_NOMEM, FSE_E_LIMIT (out's maximum).
  */
 FSE_API fse_err fse_gen_meta_to_json(fse_buf *out, const fse_gen_meta *meta);
+
+/* ------------------------------------------------------------------------ */
+/* Gateway tokens of a document (gateway-api §3)                             */
+/* ------------------------------------------------------------------------ */
+
+#define FSE_GEN_TOKEN_OPTS_VERSION 1
+
+/* How the tokens of a document are made; initialise with
+ * FSE_GEN_TOKEN_OPTS_INIT. */
+typedef struct fse_gen_token_opts {
+    unsigned version;     /* FSE_GEN_TOKEN_OPTS_VERSION */
+    const char *audience; /* aud of every token; required */
+    int64_t iat;          /* issue time, seconds since the epoch: the caller reads the clock */
+    unsigned validity;    /* seconds from iat to exp; 0: 24 hours */
+} fse_gen_token_opts;
+
+#define FSE_GEN_TOKEN_OPTS_INIT                                                                    \
+    {                                                                                              \
+        FSE_GEN_TOKEN_OPTS_VERSION, NULL, 0, 0                                                     \
+    }
+
+/* The two tokens of one Gateway call, each a NUL-terminated compact JWS. */
+typedef struct fse_gen_token_pair {
+    char *authorization; /* Authorization: Bearer (iss "auth:" + CN) */
+    char *signature;     /* FSE-JWT-Signature (iss "integrity:" + CN, the §3 claims) */
+} fse_gen_token_pair;
+
+/* The token pairs a document is sent with. */
+typedef struct fse_gen_tokens {
+    fse_gen_token_pair validation; /* POST /documents/validation: action CREATE, TREATMENT */
+    fse_gen_token_pair create;     /* POST /documents (publication): action CREATE, TREATMENT */
+} fse_gen_tokens;
+
+/*
+ * Sign the token pairs of the validation and the create call of a document
+ * with signer (RS256, its certificate in x5c): person_id = the patient,
+ * sub = the author, resource_hl7_type = the document LOINC, attachment_hash =
+ * meta->pdf_sha256, subject_role, subject_organization_id (the facility's
+ * region) and locality (its XON) from meta, action_id and purpose_of_use as
+ * fse_jwt_pair_claims sets them for each call, jti derived from the document
+ * id, iat = opts->iat, exp = iat + validity.
+ *
+ * @param[out] out  the tokens; free them with fse_gen_tokens_free (also after
+ *                  a failure, when it holds nothing).
+ * @return FSE_OK; FSE_E_ARG (NULL argument, unknown options version, no
+ *         audience, meta without pdf_sha256: call fse_gen_pdf first); the
+ *         codes of fse_jwt_make_pair.
+ * Deterministic: the same meta, signer and options give the same tokens.
+ */
+FSE_API fse_err fse_gen_tokens_make(fse_gen_tokens *out, const fse_gen_meta *meta,
+                                    const fse_jwt_cred *signer, const fse_gen_token_opts *opts);
+
+/* Wipe and free the tokens; the struct itself is the caller's. NULL: no-op. */
+FSE_API void fse_gen_tokens_free(fse_gen_tokens *tokens);
+
+/*
+ * Write the tokens as one JSON object into out: {"validation":
+ * {"authorization", "signature"}, "create": {"authorization", "signature"}}.
+ * @return FSE_OK, FSE_E_ARG (tokens not made), FSE_E_NOMEM, FSE_E_LIMIT.
+ */
+FSE_API fse_err fse_gen_tokens_to_json(fse_buf *out, const fse_gen_tokens *tokens);
 
 #endif /* FSE_GEN_H */

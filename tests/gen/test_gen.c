@@ -9,7 +9,8 @@
  * catalog's ATC list; SNOMED CT, which the catalog does not manage, by its
  * Verhoeff check digit); the metadata passes the Gateway's requestBody and
  * JWT-vs-CDA checks of lib/cda; bad options; allocation failures.
- * The catalog is loaded once for the whole file.
+ * The catalog is loaded once for the whole file. The Gateway tokens and the
+ * `fse gen --pki` command are tested in test_gen_tokens.c.
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -30,6 +31,7 @@
 #include "fse/xml.h"
 
 #include "gen/gen_int.h"
+#include "test_gen.h"
 
 #define SEEDS 20
 #define ATC_CSV FSE_RULES_DIR "/terminology/csv/2.16.840.1.113883.6.73.csv"
@@ -529,6 +531,7 @@ int main(void)
         cmocka_unit_test(test_alloc_failures),
         cmocka_unit_test(test_rap_vps_listed),
     };
+    int failed = cmocka_run_group_tests(tests, setup, teardown);
 
-    return cmocka_run_group_tests(tests, setup, teardown);
+    return failed + gen_token_tests();
 }
