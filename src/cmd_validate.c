@@ -199,8 +199,8 @@ static void print_summary(const pool *p, double seconds)
         add_to_summary(rows, &n_rows, &p->jobs[i]);
     }
     memset(&total, 0, sizeof(total));
-    printf("\n%-18s %6s %6s %6s %6s %6s %6s %6s\n", "tipo documento", "totale", "00 OK",
-           "01 SIN", "02 VOC", "03 SEM", "05 WRN", "errori");
+    printf("\n%-18s %6s %6s %6s %6s %6s %6s %6s\n", "tipo documento", "totale", "00 OK", "01 SIN",
+           "02 VOC", "03 SEM", "05 WRN", "errori");
     for (i = 0; i < n_rows; i++) {
         printf("%-18s %6zu %6zu %6zu %6zu %6zu %6zu %6zu\n", rows[i].doc_type, rows[i].total,
                rows[i].by_outcome[0], rows[i].by_outcome[1], rows[i].by_outcome[2],
@@ -211,9 +211,9 @@ static void print_summary(const pool *p, double seconds)
             total.by_outcome[k] += rows[i].by_outcome[k];
         }
     }
-    printf("%-18s %6zu %6zu %6zu %6zu %6zu %6zu %6zu\n", "totale", total.total,
-           total.by_outcome[0], total.by_outcome[1], total.by_outcome[2], total.by_outcome[3],
-           total.by_outcome[5], total.errors);
+    printf("%-18s %6zu %6zu %6zu %6zu %6zu %6zu %6zu\n", "totale", total.total, total.by_outcome[0],
+           total.by_outcome[1], total.by_outcome[2], total.by_outcome[3], total.by_outcome[5],
+           total.errors);
     printf("%zu documenti in %.2f s (%.0f documenti/s)\n", total.total, seconds,
            seconds > 0 ? (double)total.total / seconds : 0.0);
     free(rows);

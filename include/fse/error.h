@@ -14,18 +14,18 @@
 /* Error codes. Never renumbered; a retired code stays reserved. */
 typedef enum fse_err {
     FSE_OK = 0,
-    FSE_E_NOMEM = 1,     /* an allocation failed */
-    FSE_E_ARG = 2,       /* a caller passed an invalid argument */
-    FSE_E_IO = 3,        /* reading or writing a file failed */
-    FSE_E_PARSE = 4,     /* malformed input (XML, PDF, JSON, rules) */
-    FSE_E_NOT_FOUND = 5, /* the thing asked for does not exist */
-    FSE_E_CONFLICT = 6,  /* the request contradicts stored state */
-    FSE_E_DENIED = 7,    /* policy refuses the access */
-    FSE_E_AUTH = 8,      /* authentication failed (token, signature) */
-    FSE_E_LIMIT = 9,     /* input over a configured or hard limit */
-    FSE_E_DB = 10,       /* the storage backend failed */
-    FSE_E_CRYPTO = 11,   /* a cryptographic operation failed */
-    FSE_E_INTERNAL = 12, /* a bug: an invariant did not hold */
+    FSE_E_NOMEM = 1,       /* an allocation failed */
+    FSE_E_ARG = 2,         /* a caller passed an invalid argument */
+    FSE_E_IO = 3,          /* reading or writing a file failed */
+    FSE_E_PARSE = 4,       /* malformed input (XML, PDF, JSON, rules) */
+    FSE_E_NOT_FOUND = 5,   /* the thing asked for does not exist */
+    FSE_E_CONFLICT = 6,    /* the request contradicts stored state */
+    FSE_E_DENIED = 7,      /* policy refuses the access */
+    FSE_E_AUTH = 8,        /* authentication failed (token, signature) */
+    FSE_E_LIMIT = 9,       /* input over a configured or hard limit */
+    FSE_E_DB = 10,         /* the storage backend failed */
+    FSE_E_CRYPTO = 11,     /* a cryptographic operation failed */
+    FSE_E_INTERNAL = 12,   /* a bug: an invariant did not hold */
     FSE_E_UNSUPPORTED = 13 /* valid input using a feature not implemented */
 } fse_err;
 

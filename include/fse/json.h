@@ -13,11 +13,11 @@
 #define FSE_JSON_MAX_DEPTH 64
 
 typedef struct fse_json {
-    fse_buf *out;             /* borrowed; the writer appends to it */
+    fse_buf *out; /* borrowed; the writer appends to it */
     int depth;
     bool need_comma[FSE_JSON_MAX_DEPTH + 1];
     bool after_key;
-    fse_err err;              /* first error; later calls do nothing */
+    fse_err err; /* first error; later calls do nothing */
 } fse_json;
 
 /* Start writing into out (borrowed, must outlive the writer). */

@@ -19,8 +19,8 @@
  * holds well under 500k nodes; this bounds memory and evaluation time. */
 #define FSE_MAX_XML_NODES 1000000u
 
-/* Most attributes (namespace declarations included) on one element. libxml2 2.9 checks duplicate attributes and namespace
- * declarations pairwise while it parses a start tag, so a tag with 100k
+/* Most attributes (namespace declarations included) on one element. libxml2 2.9 checks duplicate
+ * attributes and namespace declarations pairwise while it parses a start tag, so a tag with 100k
  * attributes takes minutes, 4096 a few milliseconds; real CDA start tags have
  * fewer than 20 attributes. */
 #define FSE_MAX_XML_ATTRIBUTES 4096

@@ -51,8 +51,8 @@ typedef struct fse_sch_result {
     size_t n_findings;
     size_t n_failed_asserts;
     size_t n_reports;
-    size_t n_rules_fired;  /* context nodes handled by a rule */
-    bool dynamic_error;    /* an XPath 2.0 dynamic error stopped the run (as Saxon aborts) */
+    size_t n_rules_fired; /* context nodes handled by a rule */
+    bool dynamic_error;   /* an XPath 2.0 dynamic error stopped the run (as Saxon aborts) */
     char error_message[256];
 } fse_sch_result;
 

@@ -45,26 +45,26 @@ FSE_API const char *fse_failure_kind_name(fse_failure_kind kind);
 /* One finding of the report; failures with the same kind and rule are grouped. */
 typedef struct fse_failure {
     fse_failure_kind kind;
-    char *rule;       /* schematron label ("ERRORE-45"), "" when the kind has none */
-    size_t count;     /* how many times it fired (context nodes) */
-    char *location;   /* XPath of the first context node, or "line N" for XSD; may be "" */
-    char *message;    /* Italian message of the first occurrence (as the rule text) */
+    char *rule;     /* schematron label ("ERRORE-45"), "" when the kind has none */
+    size_t count;   /* how many times it fired (context nodes) */
+    char *location; /* XPath of the first context node, or "line N" for XSD; may be "" */
+    char *message;  /* Italian message of the first occurrence (as the rule text) */
 } fse_failure;
 
 typedef struct fse_report {
     fse_outcome outcome;
-    bool valid;                 /* 00 or 05 */
-    char doc_type[32];          /* "LDO", "" when not routed */
-    char schematron[128];       /* schematron file name used, "" when none */
-    char type_id[64];           /* typeId/@extension */
-    char template_root[128];    /* first templateId/@root */
+    bool valid;              /* 00 or 05 */
+    char doc_type[32];       /* "LDO", "" when not routed */
+    char schematron[128];    /* schematron file name used, "" when none */
+    char type_id[64];        /* typeId/@extension */
+    char template_root[128]; /* first templateId/@root */
     bool from_pdf;
-    int pdf_embedding;          /* fse_pdf_embedding when from_pdf */
-    fse_failure *failures;      /* errors: input, xsd, routing, schematron asserts, vocabulary */
+    int pdf_embedding;     /* fse_pdf_embedding when from_pdf */
+    fse_failure *failures; /* errors: input, xsd, routing, schematron asserts, vocabulary */
     size_t n_failures;
-    fse_failure *warnings;      /* schematron reports */
+    fse_failure *warnings; /* schematron reports */
     size_t n_warnings;
-    char *message;              /* the Gateway's summary message for the outcome */
+    char *message; /* the Gateway's summary message for the outcome */
     /* Time spent per stage, in nanoseconds. */
     uint64_t ns_extract;
     uint64_t ns_parse_xsd;
@@ -108,8 +108,8 @@ FSE_API fse_err fse_validator_new(fse_validator **out, const fse_catalog *catalo
 FSE_API void fse_validator_free(fse_validator *validator);
 
 typedef struct fse_validate_opts {
-    bool skip_vocabulary;  /* the Gateway's "system: TS" header */
-    bool skip_schematron;  /* XSD only (benchmarks) */
+    bool skip_vocabulary; /* the Gateway's "system: TS" header */
+    bool skip_schematron; /* XSD only (benchmarks) */
 } fse_validate_opts;
 
 /*

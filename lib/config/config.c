@@ -22,12 +22,12 @@ typedef struct opt_def {
     const char *name;
     opt_type type;
     size_t offset;
-    size_t size;          /* OPT_STRING/OPT_ENUM: buffer size */
+    size_t size; /* OPT_STRING/OPT_ENUM: buffer size */
     const char *deflt;
     long min;
     long max;
     const char *env;
-    const char *choices;  /* OPT_ENUM: '|'-separated */
+    const char *choices; /* OPT_ENUM: '|'-separated */
     const char *help;
 } opt_def;
 
@@ -100,8 +100,8 @@ static fse_err set_value(fse_config *cfg, const opt_def *o, const char *value)
     switch (o->type) {
     case OPT_ENUM:
         if (!enum_allows(o->choices, value)) {
-            return fse_error_set(FSE_E_ARG, "config", "%s: '%s' is not one of %s", o->name,
-                                 value, o->choices);
+            return fse_error_set(FSE_E_ARG, "config", "%s: '%s' is not one of %s", o->name, value,
+                                 o->choices);
         }
         /* fall through */
     case OPT_STRING:
@@ -194,8 +194,7 @@ static fse_err parse_line(fse_config *cfg, char *line, const char *path, unsigne
     }
     eq = strchr(line, '=');
     if (eq == NULL) {
-        return fse_error_set(FSE_E_PARSE, "config", "%s:%u: expected 'name = value'", path,
-                             lineno);
+        return fse_error_set(FSE_E_PARSE, "config", "%s:%u: expected 'name = value'", path, lineno);
     }
     *eq = '\0';
     name = trim(line);

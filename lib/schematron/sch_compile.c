@@ -131,14 +131,13 @@ static fse_err tpl_push(compiler *c, tpl_list *l, const sch_tpl *t)
     return FSE_OK;
 }
 
-static fse_err compile_select(compiler *c, const xmlNode *n, const char *attr_name,
-                              xp_expr **out)
+static fse_err compile_select(compiler *c, const xmlNode *n, const char *attr_name, xp_expr **out)
 {
     const char *select = attr(n, attr_name);
 
     if (select == NULL) {
-        return fse_error_set(FSE_E_PARSE, "schematron", "<%s> without @%s",
-                             (const char *)n->name, attr_name);
+        return fse_error_set(FSE_E_PARSE, "schematron", "<%s> without @%s", (const char *)n->name,
+                             attr_name);
     }
     return fse_sch__xpath_compile(out, select, &c->env);
 }
@@ -232,8 +231,8 @@ static const char *message_label(compiler *c, const sch_tpl *items, size_t n)
         start++;
     }
     end = bar;
-    while (end > start && (end[-1] == ' ' || end[-1] == '\n' || end[-1] == '\t' ||
-                           end[-1] == '\r')) {
+    while (end > start &&
+           (end[-1] == ' ' || end[-1] == '\n' || end[-1] == '\t' || end[-1] == '\r')) {
         end--;
     }
     label = fse_sch__arena_strndup(&c->schema->arena, start, (size_t)(end - start));
@@ -373,8 +372,7 @@ static fse_err compile_checks(compiler *c, const xmlNode *rule_node, sch_rule *r
     return rc;
 }
 
-static fse_err compile_rule(compiler *c, const xmlNode *rule_node, sch_rule *rule,
-                            size_t base_slot)
+static fse_err compile_rule(compiler *c, const xmlNode *rule_node, sch_rule *rule, size_t base_slot)
 {
     const char *context = attr(rule_node, "context");
     fse_err rc;
@@ -419,8 +417,7 @@ static int prefix_id(compiler *c, int parent, bool absolute, const xp_step *step
     for (i = 0; i < sc->n_prefixes; i++) {
         const sch_prefix *p = &sc->prefixes[i];
 
-        if (p->parent == parent && p->absolute == absolute &&
-            fse_sch__step_equal(p->step, step)) {
+        if (p->parent == parent && p->absolute == absolute && fse_sch__step_equal(p->step, step)) {
             return (int)i;
         }
     }
@@ -444,16 +441,15 @@ static fse_err assign_prefixes(compiler *c, xp_expr *context, size_t cap)
 
         return rc != FSE_OK ? rc : assign_prefixes(c, context->b, cap);
     }
-    context->prefix_ids = fse_sch__arena_alloc(&c->schema->arena,
-                                               (context->n_steps + 1) * sizeof(int));
+    context->prefix_ids =
+        fse_sch__arena_alloc(&c->schema->arena, (context->n_steps + 1) * sizeof(int));
     if (context->prefix_ids == NULL) {
         return nomem();
     }
     for (k = 0; k < context->n_steps; k++) {
         parent = prefix_id(c, parent, context->absolute, &context->steps[k], cap);
         if (parent < 0) {
-            return fse_error_set(FSE_E_LIMIT, "schematron", "%s: too many rule contexts",
-                                 c->file);
+            return fse_error_set(FSE_E_LIMIT, "schematron", "%s: too many rule contexts", c->file);
         }
         context->prefix_ids[k] = parent;
     }
@@ -512,8 +508,7 @@ static int cmp_bucket(const void *a, const void *b)
     return strcmp(((const sch_rule_bucket *)a)->local, ((const sch_rule_bucket *)b)->local);
 }
 
-static fse_err bucket_add(compiler *c, sch_rule_bucket *bucket, const sch_rule *rule,
-                          size_t cap)
+static fse_err bucket_add(compiler *c, sch_rule_bucket *bucket, const sch_rule *rule, size_t cap)
 {
     if (bucket->rules == NULL) {
         bucket->rules = fse_sch__arena_alloc(&c->schema->arena, cap * sizeof(*bucket->rules));
@@ -531,8 +526,7 @@ static fse_err index_rules(compiler *c, sch_pattern *p)
     size_t j;
     fse_err rc = FSE_OK;
 
-    p->buckets = fse_sch__arena_alloc(&c->schema->arena,
-                                      (p->n_rules + 1) * sizeof(*p->buckets));
+    p->buckets = fse_sch__arena_alloc(&c->schema->arena, (p->n_rules + 1) * sizeof(*p->buckets));
     if (p->buckets == NULL) {
         return nomem();
     }
@@ -581,8 +575,8 @@ static fse_err compile_pattern(compiler *c, const xmlNode *pat_node, sch_pattern
     }
     /* Pattern scope = schema lets followed by the pattern's own lets. */
     if (c->schema->n_lets > 0) {
-        sch_let *all = fse_sch__arena_alloc(&c->schema->arena,
-                                            (c->schema->n_lets + p->n_lets) * sizeof(*all));
+        sch_let *all =
+            fse_sch__arena_alloc(&c->schema->arena, (c->schema->n_lets + p->n_lets) * sizeof(*all));
 
         if (all == NULL) {
             return nomem();
@@ -670,8 +664,7 @@ static fse_err compile_schema(compiler *c, const xmlNode *root)
     if (n_patterns == 0) {
         return fse_error_set(FSE_E_PARSE, "schematron", "%s: no <pattern>", c->file);
     }
-    c->schema->patterns = fse_sch__arena_alloc(&c->schema->arena,
-                                               n_patterns * sizeof(sch_pattern));
+    c->schema->patterns = fse_sch__arena_alloc(&c->schema->arena, n_patterns * sizeof(sch_pattern));
     if (c->schema->patterns == NULL) {
         return nomem();
     }
@@ -723,8 +716,10 @@ fse_err fse_sch_compile(fse_sch_schema **out, const uint8_t *sch, size_t len, co
     c.env.n_cache_slots = &schema->n_cache_slots;
     root = xmlDocGetRootElement(doc);
     if (!is_sch(root, "schema")) {
-        rc = fse_error_set(FSE_E_PARSE, "schematron", "%s: root element is not a schematron "
-                                                      "<schema>", name);
+        rc = fse_error_set(FSE_E_PARSE, "schematron",
+                           "%s: root element is not a schematron "
+                           "<schema>",
+                           name);
     } else {
         rc = compile_schema(&c, root);
     }

@@ -27,7 +27,7 @@ typedef struct elem_entry {
 } elem_entry;
 
 struct sch_child_index {
-    elem_entry *elems;   /* by document order number */
+    elem_entry *elems; /* by document order number */
     size_t n_elems;
     child_group *groups;
     size_t n_groups;
@@ -130,8 +130,8 @@ fse_err fse_sch__index_build(sch_child_index **out, xmlDocPtr doc, size_t max_or
     return FSE_OK;
 }
 
-xmlNode *const *fse_sch__index_children(sch_child_index *ix, xmlNode *parent,
-                                        const xmlChar *name, size_t *n)
+xmlNode *const *fse_sch__index_children(sch_child_index *ix, xmlNode *parent, const xmlChar *name,
+                                        size_t *n)
 {
     uintptr_t order = fse_sch__order(parent);
     const elem_entry *entry;

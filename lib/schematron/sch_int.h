@@ -62,60 +62,103 @@ typedef enum xp_axis {
 } xp_axis;
 
 typedef enum xp_test {
-    XP_TEST_NAME,      /* ns:local or local */
-    XP_TEST_ANY_NAME,  /* * (principal node kind) */
-    XP_TEST_NS_ANY,    /* ns:* */
-    XP_TEST_NODE,      /* node() */
-    XP_TEST_TEXT,      /* text() */
-    XP_TEST_ELEMENT    /* element() */
+    XP_TEST_NAME,     /* ns:local or local */
+    XP_TEST_ANY_NAME, /* * (principal node kind) */
+    XP_TEST_NS_ANY,   /* ns:* */
+    XP_TEST_NODE,     /* node() */
+    XP_TEST_TEXT,     /* text() */
+    XP_TEST_ELEMENT   /* element() */
 } xp_test;
 
 typedef enum xp_kind {
-    XP_OR, XP_AND,
-    XP_EQ, XP_NE, XP_LT, XP_LE, XP_GT, XP_GE,          /* general comparisons */
-    XP_VEQ, XP_VNE, XP_VLT, XP_VLE, XP_VGT, XP_VGE,    /* value comparisons */
-    XP_ADD, XP_SUB, XP_MUL, XP_DIV, XP_IDIV, XP_MOD, XP_NEG,
+    XP_OR,
+    XP_AND,
+    XP_EQ,
+    XP_NE,
+    XP_LT,
+    XP_LE,
+    XP_GT,
+    XP_GE, /* general comparisons */
+    XP_VEQ,
+    XP_VNE,
+    XP_VLT,
+    XP_VLE,
+    XP_VGT,
+    XP_VGE, /* value comparisons */
+    XP_ADD,
+    XP_SUB,
+    XP_MUL,
+    XP_DIV,
+    XP_IDIV,
+    XP_MOD,
+    XP_NEG,
     XP_UNION,
-    XP_PATH,      /* [filter] steps..., absolute or relative */
+    XP_PATH, /* [filter] steps..., absolute or relative */
     XP_LITERAL,
     XP_NUMBER,
     XP_VAR,
     XP_CALL,
     XP_IF,
-    XP_CONTEXT,   /* . */
-    XP_ATTR_EQ    /* @name = 'literal': a (the attribute path), str (the literal) */
+    XP_CONTEXT, /* . */
+    XP_ATTR_EQ  /* @name = 'literal': a (the attribute path), str (the literal) */
 } xp_kind;
 
 typedef struct xp_expr xp_expr;
 
 typedef struct xp_step {
-    xp_expr *expr;      /* a filter step (path/count(x)): evaluated per node; else NULL */
+    xp_expr *expr; /* a filter step (path/count(x)): evaluated per node; else NULL */
     xp_axis axis;
     xp_test test;
     const char *ns_uri; /* NULL: no namespace */
     const char *local;
-    size_t name_index;  /* XP_TEST_NAME: index of local in the schema's name table */
+    size_t name_index; /* XP_TEST_NAME: index of local in the schema's name table */
     xp_expr **preds;
     size_t n_preds;
 } xp_step;
 
 typedef enum xp_func {
-    XF_COUNT, XF_NOT, XF_STRING, XF_CONTAINS, XF_LOCAL_NAME, XF_NAME, XF_MATCHES,
-    XF_NUMBER, XF_STRING_LENGTH, XF_FALSE, XF_TRUE, XF_SUBSTRING_AFTER,
-    XF_SUBSTRING_BEFORE, XF_SUBSTRING, XF_EXISTS, XF_EMPTY, XF_CONCAT, XF_STARTS_WITH,
-    XF_ENDS_WITH, XF_NORMALIZE_SPACE, XF_BOOLEAN, XF_POSITION, XF_LAST, XF_SUM,
-    XF_TRANSLATE, XF_UPPER_CASE, XF_LOWER_CASE, XF_STRING_JOIN, XF_NAMESPACE_URI,
-    XF_FLOOR, XF_CEILING, XF_ROUND
+    XF_COUNT,
+    XF_NOT,
+    XF_STRING,
+    XF_CONTAINS,
+    XF_LOCAL_NAME,
+    XF_NAME,
+    XF_MATCHES,
+    XF_NUMBER,
+    XF_STRING_LENGTH,
+    XF_FALSE,
+    XF_TRUE,
+    XF_SUBSTRING_AFTER,
+    XF_SUBSTRING_BEFORE,
+    XF_SUBSTRING,
+    XF_EXISTS,
+    XF_EMPTY,
+    XF_CONCAT,
+    XF_STARTS_WITH,
+    XF_ENDS_WITH,
+    XF_NORMALIZE_SPACE,
+    XF_BOOLEAN,
+    XF_POSITION,
+    XF_LAST,
+    XF_SUM,
+    XF_TRANSLATE,
+    XF_UPPER_CASE,
+    XF_LOWER_CASE,
+    XF_STRING_JOIN,
+    XF_NAMESPACE_URI,
+    XF_FLOOR,
+    XF_CEILING,
+    XF_ROUND
 } xp_func;
 
 struct xp_expr {
     xp_kind kind;
-    unsigned depth;           /* height of the tree below (bounded at compile time) */
-    xp_expr *a, *b, *c;       /* operands; if: cond, then, else */
+    unsigned depth;     /* height of the tree below (bounded at compile time) */
+    xp_expr *a, *b, *c; /* operands; if: cond, then, else */
     /* XP_PATH */
-    bool absolute;            /* starts at the document root */
-    xp_expr *filter;          /* primary expression the path starts from, or NULL */
-    xp_expr **filter_preds;   /* predicates on the filter expression */
+    bool absolute;          /* starts at the document root */
+    xp_expr *filter;        /* primary expression the path starts from, or NULL */
+    xp_expr **filter_preds; /* predicates on the filter expression */
     size_t n_filter_preds;
     xp_step *steps;
     size_t n_steps;
@@ -130,13 +173,13 @@ struct xp_expr {
     xp_func func;
     xp_expr **args;
     size_t n_args;
-    pcre2_code *regex;        /* matches() with a literal pattern: compiled once */
-    bool positional;          /* as a predicate: uses position()/last() or is numeric */
-    int cache_slot;           /* XP_PATH from the root with no variables: result cached per
-                               * document in this slot; -1 otherwise */
-    bool streamable;          /* XP_PATH countable without materialising or sorting */
-    int *prefix_ids;          /* rule context paths: id of steps[0..k] (equal prefixes of
-                               * different rules share an id), for matching memos */
+    pcre2_code *regex; /* matches() with a literal pattern: compiled once */
+    bool positional;   /* as a predicate: uses position()/last() or is numeric */
+    int cache_slot;    /* XP_PATH from the root with no variables: result cached per
+                        * document in this slot; -1 otherwise */
+    bool streamable;   /* XP_PATH countable without materialising or sorting */
+    int *prefix_ids;   /* rule context paths: id of steps[0..k] (equal prefixes of
+                        * different rules share an id), for matching memos */
 };
 
 /* Resolves $name to a slot at compile time; returns -1 when unknown. */
@@ -151,7 +194,7 @@ typedef struct xp_compile_env {
     void *user;
     pcre2_code ***regexes; /* every compiled regex is recorded here for freeing */
     size_t *n_regexes;
-    const char ***names;   /* table of the local names node tests use */
+    const char ***names; /* table of the local names node tests use */
     size_t *n_names;
     size_t *n_cache_slots; /* cache slots handed out to root paths */
 } xp_compile_env;
@@ -164,8 +207,8 @@ fse_err fse_sch__pattern_compile(xp_expr **out, const char *pattern, const xp_co
 bool fse_sch__expr_equal(const xp_expr *a, const xp_expr *b);
 bool fse_sch__step_equal(const xp_step *a, const xp_step *b);
 /* Compile a regex with XPath 2.0 matches() semantics; NULL + message on error. */
-pcre2_code *fse_sch__regex_compile(const char *pattern, size_t len, const char *flags,
-                                   char *err, size_t err_len);
+pcre2_code *fse_sch__regex_compile(const char *pattern, size_t len, const char *flags, char *err,
+                                   size_t err_len);
 
 /* --------------------------------------------------------------- values -- */
 
@@ -173,11 +216,11 @@ typedef enum xv_kind { XV_NODES, XV_STRING, XV_NUMBER, XV_BOOL, XV_ATOMS } xv_ki
 
 typedef struct xv {
     xv_kind kind;
-    bool untyped;        /* XV_STRING coming from a node (xs:untypedAtomic) */
-    xmlNode **nodes;     /* XV_NODES, document order, no duplicates */
-    struct xv *items;    /* XV_ATOMS: a sequence of single atomic values */
-    size_t n;            /* number of nodes or items */
-    const char *s;       /* XV_STRING */
+    bool untyped;     /* XV_STRING coming from a node (xs:untypedAtomic) */
+    xmlNode **nodes;  /* XV_NODES, document order, no duplicates */
+    struct xv *items; /* XV_ATOMS: a sequence of single atomic values */
+    size_t n;         /* number of nodes or items */
+    const char *s;    /* XV_STRING */
     double num;
     bool b;
 } xv;
@@ -189,8 +232,8 @@ typedef enum xp_var_state { XP_VAR_UNSET, XP_VAR_BUSY, XP_VAR_DONE } xp_var_stat
 typedef struct sch_child_index sch_child_index;
 fse_err fse_sch__index_build(sch_child_index **out, xmlDocPtr doc, size_t max_order);
 /* The children of parent with this interned name (n = 0 when none). */
-xmlNode *const *fse_sch__index_children(sch_child_index *ix, xmlNode *parent,
-                                        const xmlChar *name, size_t *n);
+xmlNode *const *fse_sch__index_children(sch_child_index *ix, xmlNode *parent, const xmlChar *name,
+                                        size_t *n);
 void fse_sch__index_free(sch_child_index *ix);
 
 struct xp_ctx;
@@ -198,30 +241,30 @@ struct xp_ctx;
 typedef bool (*xp_var_eval_fn)(struct xp_ctx *ctx, int slot, xv *out);
 
 typedef struct xp_ctx {
-    sch_arena *arena;        /* scratch memory of the current evaluation */
+    sch_arena *arena; /* scratch memory of the current evaluation */
     xmlDocPtr doc;
-    xmlNode *node;           /* context item */
-    size_t position;         /* context position, 1-based */
-    size_t size;             /* context size */
-    xv *vars;                /* variable values by slot */
+    xmlNode *node;   /* context item */
+    size_t position; /* context position, 1-based */
+    size_t size;     /* context size */
+    xv *vars;        /* variable values by slot */
     xp_var_state *var_state;
     size_t n_vars;
     xp_var_eval_fn eval_var;
     void *user;
     pcre2_match_data *match_data;
-    const xmlChar **names;   /* the schema's names interned in the document's dictionary
-                              * (NULL entry: no node has that name); NULL: compare text */
-    sch_child_index *children; /* element children by name, or NULL */
+    const xmlChar **names;       /* the schema's names interned in the document's dictionary
+                                  * (NULL entry: no node has that name); NULL: compare text */
+    sch_child_index *children;   /* element children by name, or NULL */
     struct sch_match_memo *memo; /* rule-context prefix matches already decided, or NULL */
-    const xmlNs *ns_seen;    /* last namespace compared, its URI, and the answer */
+    const xmlNs *ns_seen;        /* last namespace compared, its URI, and the answer */
     const char *ns_seen_uri;
     bool ns_seen_equal;
-    sch_arena *persistent;   /* memory living for the whole run (cached values) */
-    xv *cache;               /* per-document values of root paths, by cache slot */
+    sch_arena *persistent; /* memory living for the whole run (cached values) */
+    xv *cache;             /* per-document values of root paths, by cache slot */
     bool *cached;
-    bool error;              /* a dynamic error was raised */
+    bool error; /* a dynamic error was raised */
     char error_message[256];
-    unsigned depth;          /* recursion guard */
+    unsigned depth; /* recursion guard */
 } xp_ctx;
 
 /* ------------------------------------------------ evaluator internals -- */
@@ -312,7 +355,12 @@ static inline uintptr_t fse_sch__order(const xmlNode *n)
 
 /* ---------------------------------------------------- compiled schema -- */
 
-typedef enum sch_tpl_kind { SCH_TPL_TEXT, SCH_TPL_NAME, SCH_TPL_VALUE_OF, SCH_TPL_FOR_EACH } sch_tpl_kind;
+typedef enum sch_tpl_kind {
+    SCH_TPL_TEXT,
+    SCH_TPL_NAME,
+    SCH_TPL_VALUE_OF,
+    SCH_TPL_FOR_EACH
+} sch_tpl_kind;
 
 /* One piece of a message or of a let with content. */
 typedef struct sch_tpl {
@@ -327,13 +375,13 @@ typedef struct sch_tpl {
 
 typedef struct sch_let {
     const char *name;
-    xp_expr *value;           /* @value, or NULL when the let has content */
+    xp_expr *value; /* @value, or NULL when the let has content */
     sch_tpl *content;
     size_t n_content;
 } sch_let;
 
 typedef struct sch_check {
-    fse_sch_kind kind;        /* failed assert / report */
+    fse_sch_kind kind; /* failed assert / report */
     xp_expr *test;
     const char *test_text;
     const char *label;
@@ -342,10 +390,10 @@ typedef struct sch_check {
 } sch_check;
 
 typedef struct sch_rule {
-    size_t index;             /* file order within the pattern */
+    size_t index; /* file order within the pattern */
     const char *context_text;
     xp_expr *context;
-    sch_let *lets;            /* slots n_pattern_lets .. */
+    sch_let *lets; /* slots n_pattern_lets .. */
     size_t n_lets;
     sch_check *checks;
     size_t n_checks;
@@ -353,33 +401,33 @@ typedef struct sch_rule {
 
 /* Rules indexed by the local name their context's last step tests. */
 typedef struct sch_rule_bucket {
-    const char *local;        /* NULL: rules whose last step is a wildcard */
-    const sch_rule **rules;   /* in file order */
+    const char *local;      /* NULL: rules whose last step is a wildcard */
+    const sch_rule **rules; /* in file order */
     size_t n_rules;
 } sch_rule_bucket;
 
 typedef struct sch_pattern {
-    sch_let *lets;            /* pattern-level lets: slots 0 .. n_lets-1 */
+    sch_let *lets; /* pattern-level lets: slots 0 .. n_lets-1 */
     size_t n_lets;
     sch_rule *rules;
     size_t n_rules;
     sch_rule_bucket *buckets;
     size_t n_buckets;
     sch_rule_bucket wildcard;
-    size_t max_slots;         /* pattern lets + most rule lets */
+    size_t max_slots; /* pattern lets + most rule lets */
 } sch_pattern;
 
 /* One distinct rule-context prefix: its parent prefix and its last step. */
 typedef struct sch_prefix {
-    int parent;               /* -1 for a first step */
+    int parent; /* -1 for a first step */
     bool absolute;
     const xp_step *step;
 } sch_prefix;
 
 struct fse_sch_schema {
-    sch_arena arena;          /* everything below lives here */
+    sch_arena arena; /* everything below lives here */
     const char *title;
-    sch_let *lets;            /* schema-level lets are folded into each pattern */
+    sch_let *lets; /* schema-level lets are folded into each pattern */
     size_t n_lets;
     sch_pattern *patterns;
     size_t n_patterns;
@@ -387,9 +435,9 @@ struct fse_sch_schema {
     size_t n_checks;
     pcre2_code **regexes;
     size_t n_regexes;
-    sch_prefix *prefixes;     /* distinct rule-context prefixes */
+    sch_prefix *prefixes; /* distinct rule-context prefixes */
     size_t n_prefixes;
-    const char **names;       /* local names used by node tests (name_index) */
+    const char **names; /* local names used by node tests (name_index) */
     size_t n_names;
     size_t n_cache_slots;
 };

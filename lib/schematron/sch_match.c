@@ -59,7 +59,8 @@ static bool step_matches_node(xp_ctx *ctx, const xp_step *s, xmlNode *node, bool
         xp_step child = *s;
 
         child.n_preds = 0;
-        if (fse_sch__parent(node) == NULL || !fse_sch__collect_axis(ctx, &child, fse_sch__parent(node), &siblings) ||
+        if (fse_sch__parent(node) == NULL ||
+            !fse_sch__collect_axis(ctx, &child, fse_sch__parent(node), &siblings) ||
             !fse_sch__apply_predicates(ctx, s->preds, s->n_preds, &siblings)) {
             return !ctx->error;
         }
@@ -72,8 +73,7 @@ static bool step_matches_node(xp_ctx *ctx, const xp_step *s, xmlNode *node, bool
     *out = pos > 0;
     return true;
 }
-static bool match_steps_uncached(xp_ctx *ctx, const xp_expr *e, size_t k, xmlNode *node,
-                                 bool *out);
+static bool match_steps_uncached(xp_ctx *ctx, const xp_expr *e, size_t k, xmlNode *node, bool *out);
 /* Does node match steps[0..k] of pattern e? Decided once per (prefix, node). */
 static bool match_steps(xp_ctx *ctx, const xp_expr *e, size_t k, xmlNode *node, bool *out)
 {
@@ -93,8 +93,7 @@ static bool match_steps(xp_ctx *ctx, const xp_expr *e, size_t k, xmlNode *node, 
     fse_sch__memo_put(ctx->memo, e->prefix_ids[k], node, *out);
     return true;
 }
-static bool match_steps_uncached(xp_ctx *ctx, const xp_expr *e, size_t k, xmlNode *node,
-                                 bool *out)
+static bool match_steps_uncached(xp_ctx *ctx, const xp_expr *e, size_t k, xmlNode *node, bool *out)
 {
     const xp_step *s = &e->steps[k];
     xmlNode *up;

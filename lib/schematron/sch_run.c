@@ -22,10 +22,10 @@
 typedef struct run_state {
     const fse_sch_schema *schema;
     const sch_pattern *pattern;
-    const sch_rule *rule;     /* rule being fired, or NULL */
-    xmlNode *context;         /* its context node */
-    sch_arena persistent;     /* pattern-let values: live for the whole run */
-    sch_arena scratch;        /* reset after each rule firing */
+    const sch_rule *rule; /* rule being fired, or NULL */
+    xmlNode *context;     /* its context node */
+    sch_arena persistent; /* pattern-let values: live for the whole run */
+    sch_arena scratch;    /* reset after each rule firing */
     fse_sch_result *result;
     size_t cap_findings;
     fse_err rc;
@@ -219,7 +219,8 @@ static char *node_location(const xmlNode *node)
     const xmlNode *n;
     fse_err rc = FSE_OK;
 
-    for (n = node; n != NULL && n->type != XML_DOCUMENT_NODE && depth < sizeof(chain) / sizeof(chain[0]);
+    for (n = node;
+         n != NULL && n->type != XML_DOCUMENT_NODE && depth < sizeof(chain) / sizeof(chain[0]);
          n = n->parent) {
         chain[depth++] = n;
     }
@@ -347,8 +348,7 @@ static bool eval_var(xp_ctx *ctx, int slot, xv *out)
     }
     ctx->position = 1;
     ctx->size = 1;
-    ok = let->value != NULL ? fse_sch__eval(ctx, let->value, out)
-                            : eval_let_content(ctx, let, out);
+    ok = let->value != NULL ? fse_sch__eval(ctx, let->value, out) : eval_let_content(ctx, let, out);
     ctx->node = saved_node;
     ctx->position = saved_pos;
     ctx->size = saved_size;
@@ -504,8 +504,8 @@ fse_err fse_sch_run(const fse_sch_schema *schema, xmlDocPtr doc, fse_sch_result 
     ctx.match_data = pcre2_match_data_create(4, NULL);
     ctx.cache = fse_calloc(schema->n_cache_slots + 1, sizeof(*ctx.cache));
     ctx.cached = fse_calloc(schema->n_cache_slots + 1, sizeof(*ctx.cached));
-    if (st.result == NULL || ctx.vars == NULL || ctx.var_state == NULL ||
-        ctx.match_data == NULL || ctx.cache == NULL || ctx.cached == NULL) {
+    if (st.result == NULL || ctx.vars == NULL || ctx.var_state == NULL || ctx.match_data == NULL ||
+        ctx.cache == NULL || ctx.cached == NULL) {
         rc = fse_error_set(FSE_E_NOMEM, "schematron", "run state");
         goto done;
     }

@@ -84,8 +84,9 @@ bool fse_sch__eval_bool(xp_ctx *ctx, const xp_expr *e, bool *out)
         return true;
     case XV_ATOMS:
         if (v.n > 1) {
-            return fse_sch__raise(ctx, "FORG0006", "effective boolean value of a sequence of "
-                                                   "several atomic values");
+            return fse_sch__raise(ctx, "FORG0006",
+                                  "effective boolean value of a sequence of "
+                                  "several atomic values");
         }
         *out = false;
         if (v.n == 1) {
@@ -162,7 +163,12 @@ static bool eval_inner(xp_ctx *ctx, const xp_expr *e, xv *out)
         out->kind = XV_BOOL;
         out->b = b;
         return true;
-    case XP_EQ: case XP_NE: case XP_LT: case XP_LE: case XP_GT: case XP_GE:
+    case XP_EQ:
+    case XP_NE:
+    case XP_LT:
+    case XP_LE:
+    case XP_GT:
+    case XP_GE:
         if (!fse_sch__eval(ctx, e->a, &x) || !fse_sch__eval(ctx, e->b, &y) ||
             !fse_sch__general_compare(ctx, e->kind, &x, &y, &b)) {
             return false;
@@ -171,10 +177,20 @@ static bool eval_inner(xp_ctx *ctx, const xp_expr *e, xv *out)
         out->kind = XV_BOOL;
         out->b = b;
         return true;
-    case XP_VEQ: case XP_VNE: case XP_VLT: case XP_VLE: case XP_VGT: case XP_VGE:
+    case XP_VEQ:
+    case XP_VNE:
+    case XP_VLT:
+    case XP_VLE:
+    case XP_VGT:
+    case XP_VGE:
         return fse_sch__eval(ctx, e->a, &x) && fse_sch__eval(ctx, e->b, &y) &&
                fse_sch__value_compare(ctx, e->kind, &x, &y, out);
-    case XP_ADD: case XP_SUB: case XP_MUL: case XP_DIV: case XP_IDIV: case XP_MOD:
+    case XP_ADD:
+    case XP_SUB:
+    case XP_MUL:
+    case XP_DIV:
+    case XP_IDIV:
+    case XP_MOD:
         return fse_sch__eval_arithmetic(ctx, e, out);
     case XP_NEG:
         return fse_sch__eval_negate(ctx, e, out);

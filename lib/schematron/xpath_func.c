@@ -17,18 +17,37 @@
 #include "fse/limits.h"
 
 static const char *const function_names[] = {
-    [XF_COUNT] = "count", [XF_NOT] = "not", [XF_STRING] = "string",
-    [XF_CONTAINS] = "contains", [XF_LOCAL_NAME] = "local-name", [XF_NAME] = "name",
-    [XF_MATCHES] = "matches", [XF_NUMBER] = "number", [XF_STRING_LENGTH] = "string-length",
-    [XF_FALSE] = "false", [XF_TRUE] = "true", [XF_SUBSTRING_AFTER] = "substring-after",
-    [XF_SUBSTRING_BEFORE] = "substring-before", [XF_SUBSTRING] = "substring",
-    [XF_EXISTS] = "exists", [XF_EMPTY] = "empty", [XF_CONCAT] = "concat",
-    [XF_STARTS_WITH] = "starts-with", [XF_ENDS_WITH] = "ends-with",
-    [XF_NORMALIZE_SPACE] = "normalize-space", [XF_BOOLEAN] = "boolean",
-    [XF_POSITION] = "position", [XF_LAST] = "last", [XF_SUM] = "sum",
-    [XF_TRANSLATE] = "translate", [XF_UPPER_CASE] = "upper-case",
-    [XF_LOWER_CASE] = "lower-case", [XF_STRING_JOIN] = "string-join",
-    [XF_NAMESPACE_URI] = "namespace-uri", [XF_FLOOR] = "floor", [XF_CEILING] = "ceiling",
+    [XF_COUNT] = "count",
+    [XF_NOT] = "not",
+    [XF_STRING] = "string",
+    [XF_CONTAINS] = "contains",
+    [XF_LOCAL_NAME] = "local-name",
+    [XF_NAME] = "name",
+    [XF_MATCHES] = "matches",
+    [XF_NUMBER] = "number",
+    [XF_STRING_LENGTH] = "string-length",
+    [XF_FALSE] = "false",
+    [XF_TRUE] = "true",
+    [XF_SUBSTRING_AFTER] = "substring-after",
+    [XF_SUBSTRING_BEFORE] = "substring-before",
+    [XF_SUBSTRING] = "substring",
+    [XF_EXISTS] = "exists",
+    [XF_EMPTY] = "empty",
+    [XF_CONCAT] = "concat",
+    [XF_STARTS_WITH] = "starts-with",
+    [XF_ENDS_WITH] = "ends-with",
+    [XF_NORMALIZE_SPACE] = "normalize-space",
+    [XF_BOOLEAN] = "boolean",
+    [XF_POSITION] = "position",
+    [XF_LAST] = "last",
+    [XF_SUM] = "sum",
+    [XF_TRANSLATE] = "translate",
+    [XF_UPPER_CASE] = "upper-case",
+    [XF_LOWER_CASE] = "lower-case",
+    [XF_STRING_JOIN] = "string-join",
+    [XF_NAMESPACE_URI] = "namespace-uri",
+    [XF_FLOOR] = "floor",
+    [XF_CEILING] = "ceiling",
     [XF_ROUND] = "round",
 };
 
@@ -146,8 +165,8 @@ static bool arg_node(xp_ctx *ctx, const xp_expr *e, xmlNode **out)
 
 static const char *node_name(xp_ctx *ctx, const xmlNode *n, bool qualified)
 {
-    if (n == NULL || (n->type != XML_ELEMENT_NODE && n->type != XML_ATTRIBUTE_NODE &&
-                      n->type != XML_PI_NODE)) {
+    if (n == NULL ||
+        (n->type != XML_ELEMENT_NODE && n->type != XML_ATTRIBUTE_NODE && n->type != XML_PI_NODE)) {
         return "";
     }
     if (qualified && n->ns != NULL && n->ns->prefix != NULL) {
@@ -285,7 +304,7 @@ static bool fn_substring(xp_ctx *ctx, const xp_expr *e, xv *out)
         return false;
     }
     start = vstart.kind == XV_NUMBER ? vstart.num
-                                      : fse_sch__string_to_number(fse_sch__value_join(ctx, &vstart));
+                                     : fse_sch__string_to_number(fse_sch__value_join(ctx, &vstart));
     start = round(start);
     if (e->n_args == 3) {
         if (!fse_sch__eval(ctx, e->args[2], &vlen)) {
@@ -410,7 +429,7 @@ static bool fn_case(xp_ctx *ctx, const xp_expr *e, xv *out)
     }
     for (i = 0; r[i] != '\0'; i++) {
         r[i] = (char)(e->func == XF_UPPER_CASE ? toupper((unsigned char)r[i])
-                                                : tolower((unsigned char)r[i]));
+                                               : tolower((unsigned char)r[i]));
     }
     return set_string(out, r);
 }
@@ -508,9 +527,12 @@ static bool fn_rounding(xp_ctx *ctx, const xp_expr *e, xv *out)
     }
     d = v.kind == XV_NUMBER ? v.num : fse_sch__string_to_number(fse_sch__value_join(ctx, &v));
     switch (e->func) {
-    case XF_FLOOR: return set_number(out, floor(d));
-    case XF_CEILING: return set_number(out, ceil(d));
-    default: return set_number(out, floor(d + 0.5));
+    case XF_FLOOR:
+        return set_number(out, floor(d));
+    case XF_CEILING:
+        return set_number(out, ceil(d));
+    default:
+        return set_number(out, floor(d + 0.5));
     }
 }
 
@@ -553,12 +575,11 @@ bool fse_sch__call(xp_ctx *ctx, const xp_expr *e, xv *out)
         return fn_substring(ctx, e, out);
     case XF_LOCAL_NAME:
     case XF_NAME:
-        return arg_node(ctx, e, &node) &&
-               set_string(out, node_name(ctx, node, e->func == XF_NAME));
+        return arg_node(ctx, e, &node) && set_string(out, node_name(ctx, node, e->func == XF_NAME));
     case XF_NAMESPACE_URI:
         return arg_node(ctx, e, &node) &&
-               set_string(out, node != NULL && node->ns != NULL ? (const char *)node->ns->href
-                                                                : "");
+               set_string(out,
+                          node != NULL && node->ns != NULL ? (const char *)node->ns->href : "");
     case XF_MATCHES:
         return fn_matches(ctx, e, out);
     case XF_NUMBER:
@@ -611,10 +632,18 @@ pcre2_code *fse_sch__regex_compile(const char *pattern, size_t len, const char *
 
     for (; flags != NULL && *flags != '\0'; flags++) {
         switch (*flags) {
-        case 'i': options |= PCRE2_CASELESS; break;
-        case 'm': options = (options | PCRE2_MULTILINE) & ~(uint32_t)PCRE2_DOLLAR_ENDONLY; break;
-        case 's': options |= PCRE2_DOTALL; break;
-        case 'x': options |= PCRE2_EXTENDED; break;
+        case 'i':
+            options |= PCRE2_CASELESS;
+            break;
+        case 'm':
+            options = (options | PCRE2_MULTILINE) & ~(uint32_t)PCRE2_DOLLAR_ENDONLY;
+            break;
+        case 's':
+            options |= PCRE2_DOTALL;
+            break;
+        case 'x':
+            options |= PCRE2_EXTENDED;
+            break;
         default:
             snprintf(err, err_len, "unknown flag '%c'", *flags);
             return NULL;

@@ -17,7 +17,6 @@
 
 /* ---------------------------------------------------------- node vectors -- */
 
-
 static bool vec_push(xp_ctx *ctx, nodevec *v, xmlNode *node)
 {
     if (v->n == v->cap) {
@@ -107,8 +106,7 @@ static bool name_matches(xp_ctx *ctx, const xp_step *s, const xmlNode *node)
  * (or attribute for the attribute axis). */
 static inline bool node_test(xp_ctx *ctx, const xp_step *s, const xmlNode *node)
 {
-    xmlElementType principal = s->axis == XP_AXIS_ATTRIBUTE ? XML_ATTRIBUTE_NODE
-                                                            : XML_ELEMENT_NODE;
+    xmlElementType principal = s->axis == XP_AXIS_ATTRIBUTE ? XML_ATTRIBUTE_NODE : XML_ELEMENT_NODE;
 
     switch (s->test) {
     case XP_TEST_NODE:
@@ -136,7 +134,7 @@ static bool is_tree_child(const xmlNode *n)
 /* ------------------------------------------------------------ predicates -- */
 
 bool fse_sch__predicate_keeps(xp_ctx *ctx, const xp_expr *pred, xmlNode *node, size_t pos,
-                            size_t size, bool *keep)
+                              size_t size, bool *keep)
 {
     xmlNode *saved_node = ctx->node;
     size_t saved_pos = ctx->position;
@@ -181,8 +179,9 @@ bool fse_sch__predicate_keeps(xp_ctx *ctx, const xp_expr *pred, xmlNode *node, s
     default:
         *keep = v.n > 0;
         if (v.n > 1) {
-            return fse_sch__raise(ctx, "FORG0006", "predicate value is a sequence of several "
-                                                   "atomic values");
+            return fse_sch__raise(ctx, "FORG0006",
+                                  "predicate value is a sequence of several "
+                                  "atomic values");
         }
         return true;
     }
@@ -250,8 +249,8 @@ bool fse_sch__collect_axis(xp_ctx *ctx, const xp_step *s, xmlNode *node, nodevec
         if (ctx->children != NULL && s->test == XP_TEST_NAME && node->type == XML_ELEMENT_NODE) {
             size_t k;
             size_t count;
-            xmlNode *const *named = fse_sch__index_children(ctx->children, node,
-                                                            ctx->names[s->name_index], &count);
+            xmlNode *const *named =
+                fse_sch__index_children(ctx->children, node, ctx->names[s->name_index], &count);
 
             for (k = 0; k < count; k++) {
                 if (node_test(ctx, s, named[k]) && !vec_push(ctx, v, named[k])) {
@@ -285,7 +284,8 @@ bool fse_sch__collect_axis(xp_ctx *ctx, const xp_step *s, xmlNode *node, nodevec
         if (node->type != XML_ELEMENT_NODE && node->type != XML_DOCUMENT_NODE) {
             return true;
         }
-        for (n = fse_sch__next_descendant(node, node); n != NULL; n = fse_sch__next_descendant(n, node)) {
+        for (n = fse_sch__next_descendant(node, node); n != NULL;
+             n = fse_sch__next_descendant(n, node)) {
             if (node_test(ctx, s, n) && !vec_push(ctx, v, n)) {
                 return false;
             }
@@ -333,8 +333,8 @@ bool fse_sch__collect_axis(xp_ctx *ctx, const xp_step *s, xmlNode *node, nodevec
 }
 static bool reverse_axis(xp_axis axis)
 {
-    return axis == XP_AXIS_PARENT || axis == XP_AXIS_ANCESTOR ||
-           axis == XP_AXIS_ANCESTOR_OR_SELF || axis == XP_AXIS_PRECEDING_SIBLING;
+    return axis == XP_AXIS_PARENT || axis == XP_AXIS_ANCESTOR || axis == XP_AXIS_ANCESTOR_OR_SELF ||
+           axis == XP_AXIS_PRECEDING_SIBLING;
 }
 static bool apply_step(xp_ctx *ctx, const xp_step *s, const nodevec *in, nodevec *out)
 {
@@ -371,8 +371,8 @@ static bool apply_step(xp_ctx *ctx, const xp_step *s, const nodevec *in, nodevec
 
 typedef struct stream_state {
     size_t count;
-    size_t limit;     /* stop once count reaches it; 0: no limit */
-    xmlNode *first;   /* first node selected (in walk order) */
+    size_t limit;   /* stop once count reaches it; 0: no limit */
+    xmlNode *first; /* first node selected (in walk order) */
 } stream_state;
 
 static bool stream_full(const stream_state *st)
@@ -392,11 +392,9 @@ static bool node_passes(xp_ctx *ctx, const xp_step *s, xmlNode *n, bool *keep)
     }
     return true;
 }
-static bool stream_steps(xp_ctx *ctx, const xp_expr *e, size_t i, xmlNode *node,
-                         stream_state *st);
+static bool stream_steps(xp_ctx *ctx, const xp_expr *e, size_t i, xmlNode *node, stream_state *st);
 /* Candidate n for step i: test predicates, then go on with step i+1. */
-static bool stream_candidate(xp_ctx *ctx, const xp_expr *e, size_t i, xmlNode *n,
-                             stream_state *st)
+static bool stream_candidate(xp_ctx *ctx, const xp_expr *e, size_t i, xmlNode *n, stream_state *st)
 {
     const xp_step *s = &e->steps[i];
     bool keep;
@@ -431,8 +429,8 @@ static bool stream_children(xp_ctx *ctx, const xp_expr *e, size_t i, xmlNode *no
     if (ctx->children != NULL && s->test == XP_TEST_NAME && node->type == XML_ELEMENT_NODE) {
         size_t k;
         size_t count;
-        xmlNode *const *named = fse_sch__index_children(ctx->children, node,
-                                                        ctx->names[s->name_index], &count);
+        xmlNode *const *named =
+            fse_sch__index_children(ctx->children, node, ctx->names[s->name_index], &count);
 
         for (k = 0; k < count && !stream_full(st); k++) {
             if (!stream_candidate(ctx, e, i, named[k], st)) {
@@ -449,8 +447,7 @@ static bool stream_children(xp_ctx *ctx, const xp_expr *e, size_t i, xmlNode *no
     return true;
 }
 /* Walk step i from node; counts the nodes the path selects. */
-static bool stream_steps(xp_ctx *ctx, const xp_expr *e, size_t i, xmlNode *node,
-                         stream_state *st)
+static bool stream_steps(xp_ctx *ctx, const xp_expr *e, size_t i, xmlNode *node, stream_state *st)
 {
     const xp_step *s = &e->steps[i];
     xmlNode *n;
@@ -699,7 +696,8 @@ static bool eval_path_uncached(xp_ctx *ctx, const xp_expr *e, xv *out)
                 size_t k;
 
                 for (k = 0; k < e->n_filter_preds && keep; k++) {
-                    if (!fse_sch__predicate_keeps(ctx, e->filter_preds[k], ctx->node, 1, 1, &keep)) {
+                    if (!fse_sch__predicate_keeps(ctx, e->filter_preds[k], ctx->node, 1, 1,
+                                                  &keep)) {
                         return false;
                     }
                 }

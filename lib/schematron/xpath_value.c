@@ -46,8 +46,7 @@ const char *fse_sch__node_string(xp_ctx *ctx, const xmlNode *node)
     fse_buf_init(&b, FSE_MAX_DOCUMENT_BYTES);
     for (c = fse_sch__next_descendant((xmlNode *)node, node); c != NULL;
          c = fse_sch__next_descendant((xmlNode *)c, node)) {
-        if ((c->type == XML_TEXT_NODE || c->type == XML_CDATA_SECTION_NODE) &&
-            c->content != NULL &&
+        if ((c->type == XML_TEXT_NODE || c->type == XML_CDATA_SECTION_NODE) && c->content != NULL &&
             !fse_sch__buf_ok(ctx, fse_buf_append_str(&b, (const char *)c->content))) {
             fse_buf_free(&b);
             return "";
@@ -101,7 +100,8 @@ const char *fse_sch__value_join(xp_ctx *ctx, const xv *v)
         fse_buf_init(&b, FSE_MAX_DOCUMENT_BYTES);
         for (i = 0; i < v->n; i++) {
             if ((i > 0 && !fse_sch__buf_ok(ctx, fse_buf_append_str(&b, " "))) ||
-                !fse_sch__buf_ok(ctx, fse_buf_append_str(&b, fse_sch__value_join(ctx, &v->items[i])))) {
+                !fse_sch__buf_ok(ctx,
+                                 fse_buf_append_str(&b, fse_sch__value_join(ctx, &v->items[i])))) {
                 fse_buf_free(&b);
                 return "";
             }
@@ -209,13 +209,26 @@ static bool untyped_to_double(xp_ctx *ctx, const char *s, double *out)
 static bool compare_doubles(xp_kind op, double a, double b)
 {
     switch (op) {
-    case XP_EQ: case XP_VEQ: return a == b;
-    case XP_NE: case XP_VNE: return a != b;
-    case XP_LT: case XP_VLT: return a < b;
-    case XP_LE: case XP_VLE: return a <= b;
-    case XP_GT: case XP_VGT: return a > b;
-    case XP_GE: case XP_VGE: return a >= b;
-    default: return false;
+    case XP_EQ:
+    case XP_VEQ:
+        return a == b;
+    case XP_NE:
+    case XP_VNE:
+        return a != b;
+    case XP_LT:
+    case XP_VLT:
+        return a < b;
+    case XP_LE:
+    case XP_VLE:
+        return a <= b;
+    case XP_GT:
+    case XP_VGT:
+        return a > b;
+    case XP_GE:
+    case XP_VGE:
+        return a >= b;
+    default:
+        return false;
     }
 }
 static bool compare_strings(xp_kind op, const char *a, const char *b)
@@ -223,13 +236,26 @@ static bool compare_strings(xp_kind op, const char *a, const char *b)
     int c = strcmp(a, b); /* UTF-8 byte order is codepoint order */
 
     switch (op) {
-    case XP_EQ: case XP_VEQ: return c == 0;
-    case XP_NE: case XP_VNE: return c != 0;
-    case XP_LT: case XP_VLT: return c < 0;
-    case XP_LE: case XP_VLE: return c <= 0;
-    case XP_GT: case XP_VGT: return c > 0;
-    case XP_GE: case XP_VGE: return c >= 0;
-    default: return false;
+    case XP_EQ:
+    case XP_VEQ:
+        return c == 0;
+    case XP_NE:
+    case XP_VNE:
+        return c != 0;
+    case XP_LT:
+    case XP_VLT:
+        return c < 0;
+    case XP_LE:
+    case XP_VLE:
+        return c <= 0;
+    case XP_GT:
+    case XP_VGT:
+        return c > 0;
+    case XP_GE:
+    case XP_VGE:
+        return c >= 0;
+    default:
+        return false;
     }
 }
 static bool untyped_to_bool(xp_ctx *ctx, const char *s, bool *out)
@@ -356,8 +382,9 @@ bool fse_sch__value_compare(xp_ctx *ctx, xp_kind op, const xv *x, const xv *y, x
         return true;
     }
     if (item_count(x) > 1 || item_count(y) > 1) {
-        return fse_sch__raise(ctx, "XPTY0004", "value comparison of a sequence of more than "
-                                               "one item");
+        return fse_sch__raise(ctx, "XPTY0004",
+                              "value comparison of a sequence of more than "
+                              "one item");
     }
     a = item_atom(ctx, x, 0);
     b = item_atom(ctx, y, 0);
@@ -419,18 +446,29 @@ bool fse_sch__eval_arithmetic(xp_ctx *ctx, const xp_expr *e, xv *out)
     }
     out->kind = XV_NUMBER;
     switch (e->kind) {
-    case XP_ADD: out->num = a + b; break;
-    case XP_SUB: out->num = a - b; break;
-    case XP_MUL: out->num = a * b; break;
-    case XP_DIV: out->num = a / b; break;
-    case XP_MOD: out->num = fmod(a, b); break;
+    case XP_ADD:
+        out->num = a + b;
+        break;
+    case XP_SUB:
+        out->num = a - b;
+        break;
+    case XP_MUL:
+        out->num = a * b;
+        break;
+    case XP_DIV:
+        out->num = a / b;
+        break;
+    case XP_MOD:
+        out->num = fmod(a, b);
+        break;
     case XP_IDIV:
         if (b == 0) {
             return fse_sch__raise(ctx, "FOAR0001", "integer division by zero");
         }
         out->num = trunc(a / b);
         break;
-    default: break;
+    default:
+        break;
     }
     return true;
 }

@@ -41,8 +41,8 @@ static void open_container(fse_json *w, const char *bracket)
     before_value(w);
     if (w->depth >= FSE_JSON_MAX_DEPTH) {
         if (w->err == FSE_OK) {
-            w->err = fse_error_set(FSE_E_LIMIT, "json", "nesting deeper than %d",
-                                   FSE_JSON_MAX_DEPTH);
+            w->err =
+                fse_error_set(FSE_E_LIMIT, "json", "nesting deeper than %d", FSE_JSON_MAX_DEPTH);
         }
         return;
     }

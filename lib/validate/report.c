@@ -10,7 +10,11 @@
 #include "fse/limits.h"
 
 static const char *const outcome_names[] = {
-    "OK", "SYNTAX_ERROR", "VOCABULARY_ERROR", "SEMANTIC_ERROR", "SCHEMATRON_NOT_FOUND",
+    "OK",
+    "SYNTAX_ERROR",
+    "VOCABULARY_ERROR",
+    "SEMANTIC_ERROR",
+    "SCHEMATRON_NOT_FOUND",
     "SEMANTIC_WARNING",
 };
 static const char *const outcome_codes[] = {"00", "01", "02", "03", "04", "05"};

@@ -21,7 +21,7 @@ struct fse_catalog {
     fse_sch_schema *sch[FSE_CDA_DOC_COUNT];
     char *sch_file[FSE_CDA_DOC_COUNT]; /* file name, for reports */
     size_t n_sch;
-    fse_terminology *terminology;      /* NULL when skipped */
+    fse_terminology *terminology; /* NULL when skipped */
     double ms_xsd;
     double ms_schematron;
     double ms_terminology;

@@ -110,7 +110,8 @@ static int guess_xsd(const uint8_t *data, size_t len)
     end = memchr(tag, '>', (size_t)((const char *)data + limit - tag));
     for (k = 0; end != NULL && k < FSE_CATALOG_N_XSD; k++) {
         char quoted[64];
-        size_t n = (size_t)snprintf(quoted, sizeof(quoted), "\"%s\"", fse_validate__xsd_extensions[k]);
+        size_t n =
+            (size_t)snprintf(quoted, sizeof(quoted), "\"%s\"", fse_validate__xsd_extensions[k]);
 
         if (memmem(tag, (size_t)(end - tag), quoted, n) != NULL) {
             return k;

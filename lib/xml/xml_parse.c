@@ -325,8 +325,8 @@ static fse_err parse_failure(parse_state *st, size_t len)
     return fse_error_set(FSE_E_PARSE, "xml", "malformed XML");
 }
 
-fse_err fse_xml_parse(xmlDocPtr *doc_out, bool *schema_valid_out, const uint8_t *data,
-                      size_t len, const fse_xml_parse_opts *opts)
+fse_err fse_xml_parse(xmlDocPtr *doc_out, bool *schema_valid_out, const uint8_t *data, size_t len,
+                      const fse_xml_parse_opts *opts)
 {
     static const fse_xml_parse_opts defaults = {0};
     const fse_xml_parse_opts *o = opts != NULL ? opts : &defaults;
@@ -356,8 +356,8 @@ fse_err fse_xml_parse(xmlDocPtr *doc_out, bool *schema_valid_out, const uint8_t 
         return rc;
     }
     memset(&st, 0, sizeof(st));
-    st.max_depth = o->max_depth != 0 && o->max_depth < FSE_MAX_XML_DEPTH ? o->max_depth
-                                                                           : FSE_MAX_XML_DEPTH;
+    st.max_depth =
+        o->max_depth != 0 && o->max_depth < FSE_MAX_XML_DEPTH ? o->max_depth : FSE_MAX_XML_DEPTH;
     st.ctxt = take_context(o->parser, &sax);
     if (st.ctxt == NULL) {
         return fse_error_set(FSE_E_NOMEM, "xml", "parser context");

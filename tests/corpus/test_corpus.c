@@ -160,7 +160,8 @@ static bool check_sample(fse_validator *v, const char *catalog, char **f)
             diff_sets("failing", &exp_fail, &got_fail);
             diff_sets("warning", &exp_warn, &got_warn);
         } else if (diff_sets("failing", &exp_fail, &got_fail) +
-                       diff_sets("warning", &exp_warn, &got_warn) > 0) {
+                       diff_sets("warning", &exp_warn, &got_warn) >
+                   0) {
             printf("FAIL %s (labels above)\n", f[0]);
             ok = false;
         }
