@@ -7,7 +7,7 @@
  * Owns function semantics and the regex translation for matches() (XSD
  * regular expressions with ^ and $, unanchored search, on PCRE2).
  */
-#include "sch_int.h"
+#include "xpath_parser.h"
 
 #include <ctype.h>
 #include <math.h>
@@ -16,40 +16,82 @@
 
 #include "fse/limits.h"
 
-static const char *const function_names[] = {
-    [XF_COUNT] = "count",
-    [XF_NOT] = "not",
-    [XF_STRING] = "string",
-    [XF_CONTAINS] = "contains",
-    [XF_LOCAL_NAME] = "local-name",
-    [XF_NAME] = "name",
-    [XF_MATCHES] = "matches",
-    [XF_NUMBER] = "number",
-    [XF_STRING_LENGTH] = "string-length",
-    [XF_FALSE] = "false",
-    [XF_TRUE] = "true",
-    [XF_SUBSTRING_AFTER] = "substring-after",
-    [XF_SUBSTRING_BEFORE] = "substring-before",
-    [XF_SUBSTRING] = "substring",
-    [XF_EXISTS] = "exists",
-    [XF_EMPTY] = "empty",
-    [XF_CONCAT] = "concat",
-    [XF_STARTS_WITH] = "starts-with",
-    [XF_ENDS_WITH] = "ends-with",
-    [XF_NORMALIZE_SPACE] = "normalize-space",
-    [XF_BOOLEAN] = "boolean",
-    [XF_POSITION] = "position",
-    [XF_LAST] = "last",
-    [XF_SUM] = "sum",
-    [XF_TRANSLATE] = "translate",
-    [XF_UPPER_CASE] = "upper-case",
-    [XF_LOWER_CASE] = "lower-case",
-    [XF_STRING_JOIN] = "string-join",
-    [XF_NAMESPACE_URI] = "namespace-uri",
-    [XF_FLOOR] = "floor",
-    [XF_CEILING] = "ceiling",
-    [XF_ROUND] = "round",
+/* The function library: name, arity, and the tag the evaluator dispatches on. */
+static const struct xp_function_def {
+    const char *name;
+    xp_func func;
+    unsigned min_args;
+    unsigned max_args;
+} functions[] = {
+    {"count", XF_COUNT, 1, 1},
+    {"not", XF_NOT, 1, 1},
+    {"string", XF_STRING, 0, 1},
+    {"contains", XF_CONTAINS, 2, 2},
+    {"local-name", XF_LOCAL_NAME, 0, 1},
+    {"name", XF_NAME, 0, 1},
+    {"matches", XF_MATCHES, 2, 3},
+    {"number", XF_NUMBER, 0, 1},
+    {"string-length", XF_STRING_LENGTH, 0, 1},
+    {"false", XF_FALSE, 0, 0},
+    {"true", XF_TRUE, 0, 0},
+    {"substring-after", XF_SUBSTRING_AFTER, 2, 2},
+    {"substring-before", XF_SUBSTRING_BEFORE, 2, 2},
+    {"substring", XF_SUBSTRING, 2, 3},
+    {"exists", XF_EXISTS, 1, 1},
+    {"empty", XF_EMPTY, 1, 1},
+    {"concat", XF_CONCAT, 2, 64},
+    {"starts-with", XF_STARTS_WITH, 2, 2},
+    {"ends-with", XF_ENDS_WITH, 2, 2},
+    {"normalize-space", XF_NORMALIZE_SPACE, 0, 1},
+    {"boolean", XF_BOOLEAN, 1, 1},
+    {"position", XF_POSITION, 0, 0},
+    {"last", XF_LAST, 0, 0},
+    {"sum", XF_SUM, 1, 1},
+    {"translate", XF_TRANSLATE, 3, 3},
+    {"upper-case", XF_UPPER_CASE, 1, 1},
+    {"lower-case", XF_LOWER_CASE, 1, 1},
+    {"string-join", XF_STRING_JOIN, 2, 2},
+    {"namespace-uri", XF_NAMESPACE_URI, 0, 1},
+    {"floor", XF_FLOOR, 1, 1},
+    {"ceiling", XF_CEILING, 1, 1},
+    {"round", XF_ROUND, 1, 1},
 };
+
+bool fse_sch__lookup_function(parser *p, const token *t, xp_expr *call)
+{
+    size_t i;
+    const char *name = t->local;
+    size_t len = t->local_len;
+
+    if (t->local != t->start && !(t->local - t->start == 3 && strncmp(t->start, "fn:", 3) == 0)) {
+        return fse_sch__fail(p, FSE_E_UNSUPPORTED, "unknown function %.*s()", (int)t->len,
+                             t->start);
+    }
+    for (i = 0; i < sizeof(functions) / sizeof(functions[0]); i++) {
+        if (strlen(functions[i].name) == len && strncmp(functions[i].name, name, len) == 0) {
+            call->func = functions[i].func;
+            if (call->n_args < functions[i].min_args || call->n_args > functions[i].max_args) {
+                return fse_sch__fail(p, FSE_E_PARSE, "wrong number of arguments to %s()",
+                                     functions[i].name);
+            }
+            return true;
+        }
+    }
+    return fse_sch__fail(p, FSE_E_UNSUPPORTED, "unsupported function %.*s()", (int)len, name);
+}
+
+/* Name of a function, for messages. */
+static const char *function_name(xp_func func)
+{
+    size_t i;
+
+    for (i = 0; i < sizeof(functions) / sizeof(functions[0]); i++) {
+        if (functions[i].func == func) {
+            return functions[i].name;
+        }
+    }
+    return "?";
+}
 
 static bool set_string(xv *out, const char *s)
 {
@@ -89,7 +131,7 @@ static bool too_many(xp_ctx *ctx, const xp_expr *e, size_t i)
     return fse_sch__raise(ctx, "XPTY0004",
                           "a sequence of more than one item is not allowed as argument %zu "
                           "of %s()",
-                          i + 1, function_names[e->func]);
+                          i + 1, function_name(e->func));
 }
 
 static bool arg_string(xp_ctx *ctx, const xp_expr *e, size_t i, const char **out, bool *empty)
@@ -151,13 +193,13 @@ static bool arg_node(xp_ctx *ctx, const xp_expr *e, xmlNode **out)
     }
     if (v.kind != XV_NODES) {
         return fse_sch__raise(ctx, "XPTY0004", "argument of %s() is not a node",
-                              function_names[e->func]);
+                              function_name(e->func));
     }
     if (v.n > 1) {
         return fse_sch__raise(ctx, "XPTY0004",
                               "a sequence of more than one item is not allowed as the first "
                               "argument of %s()",
-                              function_names[e->func]);
+                              function_name(e->func));
     }
     *out = v.n == 1 ? v.nodes[0] : NULL;
     return true;

@@ -78,71 +78,6 @@ static bool push_ptr(parser *p, void ***items, size_t *n, void *item)
     return true;
 }
 
-/* ------------------------------------------------------------ functions -- */
-
-static const struct {
-    const char *name;
-    xp_func func;
-    unsigned min_args;
-    unsigned max_args;
-} functions[] = {
-    {"count", XF_COUNT, 1, 1},
-    {"not", XF_NOT, 1, 1},
-    {"string", XF_STRING, 0, 1},
-    {"contains", XF_CONTAINS, 2, 2},
-    {"local-name", XF_LOCAL_NAME, 0, 1},
-    {"name", XF_NAME, 0, 1},
-    {"matches", XF_MATCHES, 2, 3},
-    {"number", XF_NUMBER, 0, 1},
-    {"string-length", XF_STRING_LENGTH, 0, 1},
-    {"false", XF_FALSE, 0, 0},
-    {"true", XF_TRUE, 0, 0},
-    {"substring-after", XF_SUBSTRING_AFTER, 2, 2},
-    {"substring-before", XF_SUBSTRING_BEFORE, 2, 2},
-    {"substring", XF_SUBSTRING, 2, 3},
-    {"exists", XF_EXISTS, 1, 1},
-    {"empty", XF_EMPTY, 1, 1},
-    {"concat", XF_CONCAT, 2, 64},
-    {"starts-with", XF_STARTS_WITH, 2, 2},
-    {"ends-with", XF_ENDS_WITH, 2, 2},
-    {"normalize-space", XF_NORMALIZE_SPACE, 0, 1},
-    {"boolean", XF_BOOLEAN, 1, 1},
-    {"position", XF_POSITION, 0, 0},
-    {"last", XF_LAST, 0, 0},
-    {"sum", XF_SUM, 1, 1},
-    {"translate", XF_TRANSLATE, 3, 3},
-    {"upper-case", XF_UPPER_CASE, 1, 1},
-    {"lower-case", XF_LOWER_CASE, 1, 1},
-    {"string-join", XF_STRING_JOIN, 2, 2},
-    {"namespace-uri", XF_NAMESPACE_URI, 0, 1},
-    {"floor", XF_FLOOR, 1, 1},
-    {"ceiling", XF_CEILING, 1, 1},
-    {"round", XF_ROUND, 1, 1},
-};
-
-static bool lookup_function(parser *p, const token *t, xp_expr *call)
-{
-    size_t i;
-    const char *name = t->local;
-    size_t len = t->local_len;
-
-    if (t->local != t->start && !(t->local - t->start == 3 && strncmp(t->start, "fn:", 3) == 0)) {
-        return fse_sch__fail(p, FSE_E_UNSUPPORTED, "unknown function %.*s()", (int)t->len,
-                             t->start);
-    }
-    for (i = 0; i < sizeof(functions) / sizeof(functions[0]); i++) {
-        if (strlen(functions[i].name) == len && strncmp(functions[i].name, name, len) == 0) {
-            call->func = functions[i].func;
-            if (call->n_args < functions[i].min_args || call->n_args > functions[i].max_args) {
-                return fse_sch__fail(p, FSE_E_PARSE, "wrong number of arguments to %s()",
-                                     functions[i].name);
-            }
-            return true;
-        }
-    }
-    return fse_sch__fail(p, FSE_E_UNSUPPORTED, "unsupported function %.*s()", (int)len, name);
-}
-
 /* ------------------------------------------------------------- grammar -- */
 
 static xp_expr *parse_expr(parser *p);
@@ -403,7 +338,7 @@ static xp_expr *parse_function_call(parser *p)
             fse_sch__lex(p);
         }
     }
-    if (!fse_sch__expect(p, T_RPAREN, "')'") || !lookup_function(p, &name, call) ||
+    if (!fse_sch__expect(p, T_RPAREN, "')'") || !fse_sch__lookup_function(p, &name, call) ||
         !fse_sch__finish_node(p, call)) {
         return NULL;
     }

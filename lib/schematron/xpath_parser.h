@@ -72,6 +72,8 @@ bool fse_sch__expect(parser *p, tok_kind kind, const char *what);
 /* First non-space character at or after s. */
 const char *fse_sch__after_space(const char *s);
 
+/* Resolve a function call's name and check its arity (xpath_func.c). */
+bool fse_sch__lookup_function(parser *p, const token *t, xp_expr *call);
 /* Set e's depth from its children; fails when the tree is too deep. */
 bool fse_sch__finish_node(parser *p, xp_expr *e);
 /* Does a predicate depend on the context position (numeric, position(), last())? */
