@@ -16,5 +16,8 @@ int cmd_validate(int argc, char **argv);
 int cmd_bench(int argc, char **argv);
 int cmd_config(int argc, char **argv);
 int cmd_gen(int argc, char **argv);
+int cmd_serve(int argc, char **argv);
+int cmd_audit(int argc, char **argv);
+int cmd_keys(int argc, char **argv);
 
 #endif /* FSE_CMD_H */

@@ -24,8 +24,47 @@ typedef struct fse_config_validate {
     bool skip_vocabulary;                /* the Gateway's "system: TS" for every document */
 } fse_config_validate;
 
+/* The HTTP server and the Gateway endpoints (fse serve). */
+typedef struct fse_config_server {
+    char bind[64]; /* IPv4 or IPv6 literal */
+    long port;
+    long threads;        /* worker threads (and request slots) */
+    long max_body_bytes; /* 413 above it */
+    long rate_limit;     /* requests per window per client; 0: off */
+    long rate_window_s;
+    long connection_timeout_s;          /* idle connection */
+    long request_timeout_s;             /* whole request body */
+    long shutdown_timeout_ms;           /* drain on SIGTERM */
+    char tls_cert[FSE_CONFIG_PATH_MAX]; /* PEM chain; "" plain HTTP */
+    char tls_key[FSE_CONFIG_PATH_MAX];
+    char tls_client_ca[FSE_CONFIG_PATH_MAX];  /* "" no mutual TLS */
+    bool pades_check;                         /* publication requires a signed PDF */
+    char callback_hosts[FSE_CONFIG_PATH_MAX]; /* X-Callback-Url allow-list; "" any */
+    long outbox_poll_ms;
+} fse_config_server;
+
+/* The node's store (documents, links, events, outbox, audit chain). */
+typedef struct fse_config_store {
+    char path[FSE_CONFIG_PATH_MAX];       /* SQLite database */
+    char master_key[FSE_CONFIG_PATH_MAX]; /* master key file (fse keys create) */
+    long busy_timeout_ms;
+    long outbox_max_attempts;
+    long outbox_backoff_ms; /* first retry delay, doubled per attempt */
+    long outbox_backoff_max_ms;
+} fse_config_store;
+
+/* The two JWTs of every call (gateway-api §3). */
+typedef struct fse_config_jwt {
+    char ca_file[FSE_CONFIG_PATH_MAX]; /* PEM with the trusted CA certificates */
+    char audience[512];                /* the node's base URL including /v1 */
+    long clock_skew_s;
+} fse_config_jwt;
+
 typedef struct fse_config {
     fse_config_validate validate;
+    fse_config_server server;
+    fse_config_store store;
+    fse_config_jwt jwt;
     char log_level[16]; /* debug, info, warn, error */
 } fse_config;
 
