@@ -361,7 +361,10 @@ bool fse_gateway__check_body(gw_ctx *ctx)
                                  "Il campo identificativo documento deve essere valorizzato.");
     }
     fse_cda_findings_free(&findings);
-    if (ok && ctx->info->publishes) {
+    /* The document the request is about: the new version on publications,
+     * else the path id, else the one the body names. */
+    if (ok && m->identificativo_doc != NULL && m->identificativo_doc[0] != '\0' &&
+        (ctx->info->publishes || ctx->unique_id == NULL)) {
         ctx->unique_id = m->identificativo_doc;
     }
     return ok;
