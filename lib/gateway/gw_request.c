@@ -477,7 +477,10 @@ fse_err fse_gateway__answer_refusal(gw_ctx *ctx)
         fse_error_set(p->err, FSE_GW_MODULE, "%s", p->detail != NULL ? p->detail : "");
         return fse_http_respond_error(ctx->req, p->err);
     }
-    if (p->with_wii && ctx->wii != NULL) {
+    /* IMPLEMENTATION-OF: gateway-api §4 "Validation errors add
+     * workflowInstanceId": every refusal of a validating call once the
+     * workflow id is known. */
+    if ((p->with_wii || ctx->info->validates) && ctx->wii != NULL) {
         extra[0].name = "workflowInstanceId";
         extra[0].value = ctx->wii;
         n_extra = 1;
