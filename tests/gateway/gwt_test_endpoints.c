@@ -1,14 +1,17 @@
 /*
- * tests/gateway/gwt_test_endpoints.c - table-driven tests of every endpoint
- * of gateway-api §1: for each one, the success path and each error of the
- * §4 catalogue that applies to it, with the exact status code and problem
- * type, and an audit record for every call (accepted or refused).
+ * tests/gateway/gwt_test_endpoints.c - table-driven tests of the endpoints
+ * of gateway-api §1 that carry a document (validation, create, replace,
+ * validate-and-create, validate-and-replace), the case runner and the edits
+ * shared with gwt_test_manage.c: for each endpoint, the success path and
+ * each error of the §4 catalogue that applies to it, with the exact status
+ * code and problem type, and an audit record for every call (accepted or
+ * refused).
  *
  * A case starts from the endpoint's standard call for a fresh document
  * (baseline), optionally edits the document first (doc) or the call after
  * (mutate), and checks the answer.
  */
-#include "gwt.h"
+#include "gwt_cases.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -16,24 +19,7 @@
 
 #include "fse/util.h"
 
-/* Another valid codice fiscale: never the patient of the documents. */
-#define OTHER_CF GWT_USER_CF
-#define OTHER_ID "2.16.840.1.113883.2.9.2.120.4.4^NON-ESISTE-42"
-
-typedef struct ep_case {
-    const char *name;
-    void (*doc)(gwt_doc *d);                 /* edit the document first */
-    bool no_pre;                             /* skip the baseline's preconditions */
-    void (*mutate)(gwt_call *c, gwt_doc *d); /* edit the call */
-    int status;
-    const char *type; /* NULL: a success body */
-    void (*check)(const gwt_resp *r, const gwt_doc *d);
-} ep_case;
-
-/* The baseline of an endpoint: build the standard call for d. */
-typedef void (*baseline_fn)(gwt_call *c, gwt_doc *d, const ep_case *k);
-
-static void run_cases(const char *endpoint, const ep_case *cases, size_t n, baseline_fn base)
+void gwt_run_cases(const char *endpoint, const ep_case *cases, size_t n, baseline_fn base)
 {
     size_t i;
 
@@ -148,7 +134,7 @@ static void doc_no_cda(gwt_doc *d)
 
 /* ---- Edits of calls ----------------------------------------------------- */
 
-static void body_set(gwt_call *c, const char *key, json_t *value)
+void gwt_body_set(gwt_call *c, const char *key, json_t *value)
 {
     json_t *o = json_loads(c->body, 0, NULL);
 
@@ -163,7 +149,7 @@ static void body_set(gwt_call *c, const char *key, json_t *value)
 }
 
 /* Re-sign the signature token of op for d with claim key set (NULL: removed). */
-static void sig_set(gwt_call *c, fse_jwt_op op, const gwt_doc *d, const char *key, json_t *value)
+void gwt_sig_set(gwt_call *c, fse_jwt_op op, const gwt_doc *d, const char *key, json_t *value)
 {
     json_t *claims = gwt_claims(op, d, true);
 
@@ -177,7 +163,7 @@ static void sig_set(gwt_call *c, fse_jwt_op op, const gwt_doc *d, const char *ke
     json_decref(claims);
 }
 
-static void no_auth(gwt_call *c, gwt_doc *d)
+void gwt_no_auth(gwt_call *c, gwt_doc *d)
 {
     (void)d;
     fse_free(c->auth);
@@ -191,9 +177,9 @@ static void no_sig(gwt_call *c, gwt_doc *d)
     c->sig = NULL;
 }
 
-static void no_tokens(gwt_call *c, gwt_doc *d)
+void gwt_no_tokens(gwt_call *c, gwt_doc *d)
 {
-    no_auth(c, d);
+    gwt_no_auth(c, d);
     no_sig(c, d);
 }
 
@@ -233,69 +219,71 @@ static void not_pdf(gwt_call *c, gwt_doc *d)
 static void activity_missing(gwt_call *c, gwt_doc *d)
 {
     (void)d;
-    body_set(c, "activity", NULL);
+    gwt_body_set(c, "activity", NULL);
 }
 
 static void activity_unknown(gwt_call *c, gwt_doc *d)
 {
     (void)d;
-    body_set(c, "activity", json_string("PUBLISH"));
+    gwt_body_set(c, "activity", json_string("PUBLISH"));
 }
 
 static void activity_verifica(gwt_call *c, gwt_doc *d)
 {
     (void)d;
-    body_set(c, "activity", json_string("VERIFICA"));
+    gwt_body_set(c, "activity", json_string("VERIFICA"));
 }
 
 static void mode_missing(gwt_call *c, gwt_doc *d)
 {
     (void)d;
-    body_set(c, "mode", NULL);
+    gwt_body_set(c, "mode", NULL);
 }
 
 static void mode_resource(gwt_call *c, gwt_doc *d)
 {
     (void)d;
-    body_set(c, "mode", json_string("RESOURCE"));
+    gwt_body_set(c, "mode", json_string("RESOURCE"));
 }
 
-static void date_malformed(gwt_call *c, gwt_doc *d)
+void gwt_date_malformed(gwt_call *c, gwt_doc *d)
 {
     (void)d;
-    body_set(c, "dataInizioPrestazione", json_string("2024-10-21"));
+    gwt_body_set(c, "dataInizioPrestazione", json_string("2024-10-21"));
 }
 
 static void id_doc_missing(gwt_call *c, gwt_doc *d)
 {
     (void)d;
-    body_set(c, "identificativoDoc", NULL);
+    gwt_body_set(c, "identificativoDoc", NULL);
 }
 
 static void id_doc_malformed(gwt_call *c, gwt_doc *d)
 {
     (void)d;
-    body_set(c, "identificativoDoc", json_string("2.16.840.1.113883.2.9.2.120.4.4-senza-caret"));
+    gwt_body_set(c, "identificativoDoc",
+                 json_string("2.16.840.1.113883.2.9.2.120.4.4-senza-caret"));
 }
 
-static void class_mismatch(gwt_call *c, gwt_doc *d)
+void gwt_class_mismatch(gwt_call *c, gwt_doc *d)
 {
     (void)d;
-    body_set(c, "tipoDocumentoLivAlto", json_string("LDO"));
+    gwt_body_set(c, "tipoDocumentoLivAlto", json_string("LDO"));
 }
 
-static void struttura_missing(gwt_call *c, gwt_doc *d)
+void gwt_struttura_missing(gwt_call *c, gwt_doc *d)
 {
     (void)d;
-    body_set(c, "tipologiaStruttura", NULL);
+    gwt_body_set(c, "tipologiaStruttura", NULL);
 }
 
 static void wii_other(gwt_call *c, gwt_doc *d)
 {
     (void)d;
-    body_set(c, "workflowInstanceId",
-             json_string("2.16.840.1.113883.2.9.2.120.4.4.00.0000000000^^^^urn:ihe:iti:xdw:2013:"
-                         "workflowInstanceId"));
+    gwt_body_set(
+        c, "workflowInstanceId",
+        json_string("2.16.840.1.113883.2.9.2.120.4.4.00.0000000000^^^^urn:ihe:iti:xdw:2013:"
+                    "workflowInstanceId"));
 }
 
 static void callback_ftp(gwt_call *c, gwt_doc *d)
@@ -303,13 +291,6 @@ static void callback_ftp(gwt_call *c, gwt_doc *d)
     (void)d;
     snprintf(c->extra_header, sizeof(c->extra_header), "X-Callback-Url: ftp://127.0.0.1/cb");
 }
-
-/* Claims edits per operation, for the validation, create and replace calls. */
-#define SIG_EDIT(fn, op, key, value)                                                               \
-    static void fn(gwt_call *c, gwt_doc *d)                                                        \
-    {                                                                                              \
-        sig_set(c, op, d, key, value);                                                             \
-    }
 
 SIG_EDIT(val_person_other, FSE_JWT_OP_VALIDATION, "person_id",
          json_string(OTHER_CF "^^^&2.16.840.1.113883.2.9.4.3.2&ISO"))
@@ -338,7 +319,7 @@ static void cre_other_signer(gwt_call *c, gwt_doc *d)
 
 /* ---- Checks ------------------------------------------------------------- */
 
-static void check_wii(const gwt_resp *r, const gwt_doc *d)
+void gwt_check_wii(const gwt_resp *r, const gwt_doc *d)
 {
     (void)d;
     assert_non_null(gwt_str(r, "workflowInstanceId"));
@@ -348,13 +329,13 @@ static void check_wii(const gwt_resp *r, const gwt_doc *d)
 
 static void check_no_warning(const gwt_resp *r, const gwt_doc *d)
 {
-    check_wii(r, d);
+    gwt_check_wii(r, d);
     assert_null(gwt_str(r, "warning"));
 }
 
 static void check_extract_warning(const gwt_resp *r, const gwt_doc *d)
 {
-    check_wii(r, d);
+    gwt_check_wii(r, d);
     assert_non_null(gwt_str(r, "warning"));
     assert_non_null(strstr(gwt_str(r, "warning"), "[WARNING_EXTRACT]"));
 }
@@ -362,23 +343,23 @@ static void check_extract_warning(const gwt_resp *r, const gwt_doc *d)
 /* Validation errors carry the workflowInstanceId (gateway-api §4). */
 static void check_problem_wii(const gwt_resp *r, const gwt_doc *d)
 {
-    check_wii(r, d);
+    gwt_check_wii(r, d);
     assert_string_equal(gwt_str(r, "instance"), "/validation/error");
 }
 
-static void check_person_instance(const gwt_resp *r, const gwt_doc *d)
+void gwt_check_person_instance(const gwt_resp *r, const gwt_doc *d)
 {
     (void)d;
     assert_string_equal(gwt_str(r, "instance"), "/jwt-person-id");
 }
 
-static void check_type_instance(const gwt_resp *r, const gwt_doc *d)
+void gwt_check_type_instance(const gwt_resp *r, const gwt_doc *d)
 {
     (void)d;
     assert_string_equal(gwt_str(r, "instance"), "/jwt-document-type");
 }
 
-static void check_req_id_instance(const gwt_resp *r, const gwt_doc *d)
+void gwt_check_req_id_instance(const gwt_resp *r, const gwt_doc *d)
 {
     (void)d;
     assert_string_equal(gwt_str(r, "instance"), "/invalid-req-id");
@@ -386,7 +367,7 @@ static void check_req_id_instance(const gwt_resp *r, const gwt_doc *d)
 
 /* ---- Validation --------------------------------------------------------- */
 
-static void base_validation(gwt_call *c, gwt_doc *d, const ep_case *k)
+void gwt_base_validation(gwt_call *c, gwt_doc *d, const ep_case *k)
 {
     json_t *body = gwt_body(d, "VALIDATION");
 
@@ -402,16 +383,16 @@ static void base_validation(gwt_call *c, gwt_doc *d, const ep_case *k)
 
 static const ep_case validation_cases[] = {
     {"VALIDATION accepted", NULL, false, NULL, 201, NULL, check_no_warning},
-    {"VERIFICA accepted", NULL, false, activity_verifica, 200, NULL, check_wii},
+    {"VERIFICA accepted", NULL, false, activity_verifica, 200, NULL, gwt_check_wii},
     {"mode missing: warning", NULL, false, mode_missing, 201, NULL, check_extract_warning},
-    {"no Authorization", NULL, false, no_auth, 403, "/msg/missing-token", NULL},
+    {"no Authorization", NULL, false, gwt_no_auth, 403, "/msg/missing-token", NULL},
     {"no FSE-JWT-Signature", NULL, false, no_sig, 403, "/msg/missing-token", NULL},
     {"no file part", NULL, false, no_file, 400, "/msg/generic-error", NULL},
     {"no requestBody part", NULL, false, no_body, 400, "/msg/generic-error", NULL},
     {"requestBody not JSON", NULL, false, body_not_json, 400, "/msg/generic-error", NULL},
     {"activity missing", NULL, false, activity_missing, 400, "/msg/mandatory-element", NULL},
     {"activity unknown", NULL, false, activity_unknown, 400, "/msg/mandatory-element", NULL},
-    {"date malformed", NULL, false, date_malformed, 400, "/msg/invalid-format", NULL},
+    {"date malformed", NULL, false, gwt_date_malformed, 400, "/msg/invalid-format", NULL},
     {"empty file", NULL, false, empty_file, 400, "/msg/empty-file", NULL},
     {"not a PDF", NULL, false, not_pdf, 415, "/msg/document-type", NULL},
     {"PDF without CDA", doc_no_cda, false, NULL, 400, "/msg/cda-element", NULL},
@@ -422,9 +403,9 @@ static const ep_case validation_cases[] = {
     {"schematron error", doc_semantic, false, NULL, 422, "/msg/semantic", check_problem_wii},
     {"unknown LOINC code", doc_vocabulary, false, NULL, 400, "/msg/vocabulary", check_problem_wii},
     {"person_id of another patient", NULL, false, val_person_other, 403, "/msg/jwt-validation",
-     check_person_instance},
+     gwt_check_person_instance},
     {"resource_hl7_type of another type", NULL, false, val_hl7_other, 403, "/msg/jwt-validation",
-     check_type_instance},
+     gwt_check_type_instance},
     {"action_id DELETE", NULL, false, val_action_delete, 403, "/msg/jwt-validation", NULL},
     {"action_id TEST", NULL, false, val_action_test, 403, "/msg/jwt-validation", NULL},
     {"purpose_of_use missing", NULL, false, val_no_purpose, 403, "/msg/jwt-validation", NULL},
@@ -433,8 +414,8 @@ static const ep_case validation_cases[] = {
 void gwt_test_validation_table(void **state)
 {
     (void)state;
-    run_cases("POST /v1/documents/validation", validation_cases,
-              sizeof(validation_cases) / sizeof(validation_cases[0]), base_validation);
+    gwt_run_cases("POST /v1/documents/validation", validation_cases,
+                  sizeof(validation_cases) / sizeof(validation_cases[0]), gwt_base_validation);
 }
 
 /* ---- Create ------------------------------------------------------------- */
@@ -448,20 +429,20 @@ static void base_create(gwt_call *c, gwt_doc *d, const ep_case *k)
 }
 
 static const ep_case create_cases[] = {
-    {"accepted after validation", NULL, false, NULL, 202, NULL, check_wii},
+    {"accepted after validation", NULL, false, NULL, 202, NULL, gwt_check_wii},
     {"not validated", NULL, true, NULL, 400, "/msg/cda-match", NULL},
     {"workflowInstanceId of another validation", NULL, false, wii_other, 400, "/msg/cda-match",
      NULL},
-    {"no tokens", NULL, false, no_tokens, 403, "/msg/missing-token", NULL},
+    {"no tokens", NULL, false, gwt_no_tokens, 403, "/msg/missing-token", NULL},
     {"attachment_hash of other bytes", NULL, false, cre_hash_other, 400, "/msg/document-hash",
      NULL},
     {"identificativoDoc missing", NULL, false, id_doc_missing, 400, "/msg/mandatory-element", NULL},
     {"identificativoDoc without ^", NULL, false, id_doc_malformed, 400, "/msg/id-doc", NULL},
-    {"tipologiaStruttura missing", NULL, false, struttura_missing, 400, "/msg/mandatory-element",
-     NULL},
-    {"tipoDocumentoLivAlto not the LOINC's", NULL, false, class_mismatch, 400,
+    {"tipologiaStruttura missing", NULL, false, gwt_struttura_missing, 400,
      "/msg/mandatory-element", NULL},
-    {"date malformed", NULL, false, date_malformed, 400, "/msg/invalid-format", NULL},
+    {"tipoDocumentoLivAlto not the LOINC's", NULL, false, gwt_class_mismatch, 400,
+     "/msg/mandatory-element", NULL},
+    {"date malformed", NULL, false, gwt_date_malformed, 400, "/msg/invalid-format", NULL},
     {"empty file", NULL, false, empty_file, 400, "/msg/empty-file", NULL},
     {"not a PDF", NULL, false, not_pdf, 415, "/msg/document-type", NULL},
     {"PDF without CDA", doc_no_cda, true, NULL, 400, "/msg/cda-element", NULL},
@@ -475,8 +456,8 @@ static const ep_case create_cases[] = {
 void gwt_test_create_table(void **state)
 {
     (void)state;
-    run_cases("POST /v1/documents", create_cases, sizeof(create_cases) / sizeof(create_cases[0]),
-              base_create);
+    gwt_run_cases("POST /v1/documents", create_cases,
+                  sizeof(create_cases) / sizeof(create_cases[0]), base_create);
 }
 
 /* ---- Validate-and-create ------------------------------------------------ */
@@ -488,7 +469,7 @@ static void base_validate_and_create(gwt_call *c, gwt_doc *d, const ep_case *k)
 }
 
 static const ep_case vac_cases[] = {
-    {"accepted without a prior validation", NULL, false, NULL, 202, NULL, check_wii},
+    {"accepted without a prior validation", NULL, false, NULL, 202, NULL, gwt_check_wii},
     {"XSD error", doc_syntax, false, NULL, 400, "/msg/syntax", check_problem_wii},
     {"schematron error", doc_semantic, false, NULL, 422, "/msg/semantic", check_problem_wii},
     {"attachment_hash of other bytes", NULL, false, cre_hash_other, 400, "/msg/document-hash",
@@ -500,8 +481,8 @@ static const ep_case vac_cases[] = {
 void gwt_test_validate_and_create_table(void **state)
 {
     (void)state;
-    run_cases("POST /v1/documents/validate-and-create", vac_cases,
-              sizeof(vac_cases) / sizeof(vac_cases[0]), base_validate_and_create);
+    gwt_run_cases("POST /v1/documents/validate-and-create", vac_cases,
+                  sizeof(vac_cases) / sizeof(vac_cases[0]), base_validate_and_create);
 }
 
 /* ---- Replace and validate-and-replace ----------------------------------- */
@@ -531,7 +512,7 @@ static void base_replace(gwt_call *c, gwt_doc *d, const ep_case *k)
     fse_free(old_id);
 }
 
-static void path_absent(gwt_call *c, gwt_doc *d)
+void gwt_path_absent(gwt_call *c, gwt_doc *d)
 {
     char enc[256];
 
@@ -540,27 +521,29 @@ static void path_absent(gwt_call *c, gwt_doc *d)
     snprintf(c->path, sizeof(c->path), "/v1/documents/%s", enc);
 }
 
-static void path_no_caret(gwt_call *c, gwt_doc *d)
+void gwt_path_no_caret(gwt_call *c, gwt_doc *d)
 {
     (void)d;
     snprintf(c->path, sizeof(c->path), "/v1/documents/senza-caret");
 }
 
 static const ep_case replace_cases[] = {
-    {"accepted", NULL, false, NULL, 202, NULL, check_wii},
-    {"path id without ^", NULL, false, path_no_caret, 400, "/msg/id-doc", check_req_id_instance},
-    {"document to replace absent", NULL, false, path_absent, 404, "/msg/record-not-found", NULL},
+    {"accepted", NULL, false, NULL, 202, NULL, gwt_check_wii},
+    {"path id without ^", NULL, false, gwt_path_no_caret, 400, "/msg/id-doc",
+     gwt_check_req_id_instance},
+    {"document to replace absent", NULL, false, gwt_path_absent, 404, "/msg/record-not-found",
+     NULL},
     {"not validated", NULL, true, NULL, 400, "/msg/cda-match", NULL},
     {"action_id CREATE", NULL, false, rep_action_create, 403, "/msg/jwt-validation", NULL},
     {"identificativoDoc missing", NULL, false, id_doc_missing, 400, "/msg/mandatory-element", NULL},
-    {"no tokens", NULL, false, no_tokens, 403, "/msg/missing-token", NULL},
+    {"no tokens", NULL, false, gwt_no_tokens, 403, "/msg/missing-token", NULL},
 };
 
 void gwt_test_replace_table(void **state)
 {
     (void)state;
-    run_cases("PUT /v1/documents/{id}", replace_cases,
-              sizeof(replace_cases) / sizeof(replace_cases[0]), base_replace);
+    gwt_run_cases("PUT /v1/documents/{id}", replace_cases,
+                  sizeof(replace_cases) / sizeof(replace_cases[0]), base_replace);
 }
 
 static void base_validate_and_replace(gwt_call *c, gwt_doc *d, const ep_case *k)
@@ -582,7 +565,7 @@ static void vr_path_absent(gwt_call *c, gwt_doc *d)
 }
 
 static const ep_case var_cases[] = {
-    {"accepted without a prior validation", NULL, false, NULL, 202, NULL, check_wii},
+    {"accepted without a prior validation", NULL, false, NULL, 202, NULL, gwt_check_wii},
     {"document to replace absent", NULL, false, vr_path_absent, 404, "/msg/record-not-found", NULL},
     {"unknown LOINC code", doc_vocabulary, false, NULL, 400, "/msg/vocabulary", check_problem_wii},
     {"action_id CREATE", NULL, false, rep_action_create, 403, "/msg/jwt-validation", NULL},
@@ -591,310 +574,6 @@ static const ep_case var_cases[] = {
 void gwt_test_validate_and_replace_table(void **state)
 {
     (void)state;
-    run_cases("PUT /v1/documents/validate-and-replace/{idDoc}", var_cases,
-              sizeof(var_cases) / sizeof(var_cases[0]), base_validate_and_replace);
-}
-
-/* ---- Delete ------------------------------------------------------------- */
-
-static void base_delete(gwt_call *c, gwt_doc *d, const ep_case *k)
-{
-    char enc[1024];
-
-    (void)k;
-    fse_free(gwt_publish(&g.node, d));
-    gwt_encode(enc, d->meta.identificativo_doc);
-    gwt_call_init(c, "DELETE", "/v1/documents/%s", enc);
-    gwt_tokens(&c->auth, &c->sig, FSE_JWT_OP_DELETE, d, NULL);
-}
-
-SIG_EDIT(del_person_other, FSE_JWT_OP_DELETE, "person_id",
-         json_string(OTHER_CF "^^^&2.16.840.1.113883.2.9.4.3.2&ISO"))
-SIG_EDIT(del_purpose_treatment, FSE_JWT_OP_DELETE, "purpose_of_use", json_string("TREATMENT"))
-SIG_EDIT(del_action_update, FSE_JWT_OP_DELETE, "action_id", json_string("UPDATE"))
-
-static const ep_case delete_cases[] = {
-    {"accepted", NULL, false, NULL, 200, NULL, check_wii},
-    {"document absent", NULL, false, path_absent, 404, "/msg/record-not-found", NULL},
-    {"path id without ^", NULL, false, path_no_caret, 400, "/msg/id-doc", check_req_id_instance},
-    {"person_id of another patient", NULL, false, del_person_other, 403, "/msg/jwt-validation",
-     check_person_instance},
-    {"purpose_of_use TREATMENT", NULL, false, del_purpose_treatment, 403, "/msg/jwt-validation",
-     NULL},
-    {"action_id UPDATE", NULL, false, del_action_update, 403, "/msg/jwt-validation", NULL},
-    {"no tokens", NULL, false, no_tokens, 403, "/msg/missing-token", NULL},
-};
-
-void gwt_test_delete_table(void **state)
-{
-    (void)state;
-    run_cases("DELETE /v1/documents/{id}", delete_cases,
-              sizeof(delete_cases) / sizeof(delete_cases[0]), base_delete);
-}
-
-/* ---- Metadata update ---------------------------------------------------- */
-
-static json_t *metadata_body(const gwt_doc *d)
-{
-    json_t *o = json_object();
-
-    json_object_set_new(o, "tipologiaStruttura", json_string("Territorio"));
-    json_object_set_new(o, "tipoDocumentoLivAlto", json_string(d->meta.tipo_documento_liv_alto));
-    json_object_set_new(o, "assettoOrganizzativo", json_string("AD_PSC001"));
-    json_object_set_new(o, "tipoAttivitaClinica", json_string("CON"));
-    json_object_set_new(o, "identificativoSottomissione",
-                        json_string(d->meta.identificativo_sottomissione));
-    json_object_set_new(o, "attiCliniciRegoleAccesso", json_pack("[s]", "P99"));
-    json_object_set_new(o, "dataInizioPrestazione", json_string("20241021094300"));
-    return o;
-}
-
-static void base_metadata(gwt_call *c, gwt_doc *d, const ep_case *k)
-{
-    json_t *body = metadata_body(d);
-    char enc[1024];
-
-    (void)k;
-    fse_free(gwt_publish(&g.node, d));
-    gwt_encode(enc, d->meta.identificativo_doc);
-    gwt_call_init(c, "PUT", "/v1/documents/%s/metadata", enc);
-    gwt_tokens(&c->auth, &c->sig, FSE_JWT_OP_METADATA_UPDATE, d, NULL);
-    c->json_body = true;
-    gwt_call_body(c, body);
-    json_decref(body);
-}
-
-static void iti57_path(gwt_call *c, gwt_doc *d)
-{
-    char enc[1024];
-
-    gwt_encode(enc, d->meta.identificativo_doc);
-    snprintf(c->path, sizeof(c->path), "/v1/documents/%s/metadata-iti-57", enc);
-}
-
-static void meta_path_absent(gwt_call *c, gwt_doc *d)
-{
-    char enc[256];
-
-    (void)d;
-    gwt_encode(enc, OTHER_ID);
-    snprintf(c->path, sizeof(c->path), "/v1/documents/%s/metadata", enc);
-}
-
-static void text_plain(gwt_call *c, gwt_doc *d)
-{
-    (void)d;
-    c->content_type = "text/plain";
-}
-
-SIG_EDIT(meta_purpose_treatment, FSE_JWT_OP_METADATA_UPDATE, "purpose_of_use",
-         json_string("TREATMENT"))
-SIG_EDIT(meta_hl7_other, FSE_JWT_OP_METADATA_UPDATE, "resource_hl7_type",
-         json_string("('68604-8^^2.16.840.1.113883.6.1')"))
-SIG_EDIT(meta_access_update, FSE_JWT_OP_METADATA_UPDATE, "purpose_of_use",
-         json_string("ACCESS UPDATE"))
-
-static const ep_case metadata_cases[] = {
-    {"accepted", NULL, false, NULL, 200, NULL, check_wii},
-    {"accepted on metadata-iti-57", NULL, false, iti57_path, 200, NULL, check_wii},
-    {"accepted with purpose ACCESS UPDATE", NULL, false, meta_access_update, 200, NULL, check_wii},
-    {"body not application/json", NULL, false, text_plain, 400, "/msg/generic-error", NULL},
-    {"tipologiaStruttura missing", NULL, false, struttura_missing, 400, "/msg/mandatory-element",
-     NULL},
-    {"tipoDocumentoLivAlto not the document's", NULL, false, class_mismatch, 400,
-     "/msg/mandatory-element", NULL},
-    {"date malformed", NULL, false, date_malformed, 400, "/msg/invalid-format", NULL},
-    {"document absent", NULL, false, meta_path_absent, 404, "/msg/record-not-found", NULL},
-    {"purpose_of_use TREATMENT", NULL, false, meta_purpose_treatment, 403, "/msg/jwt-validation",
-     NULL},
-    {"resource_hl7_type of another type", NULL, false, meta_hl7_other, 403, "/msg/jwt-validation",
-     check_type_instance},
-    {"no tokens", NULL, false, no_tokens, 403, "/msg/missing-token", NULL},
-};
-
-void gwt_test_metadata_table(void **state)
-{
-    (void)state;
-    run_cases("PUT /v1/documents/{id}/metadata", metadata_cases,
-              sizeof(metadata_cases) / sizeof(metadata_cases[0]), base_metadata);
-}
-
-/* ---- Status ------------------------------------------------------------- */
-
-static char status_wii[1024];
-static char status_trace[128];
-
-static void base_status(gwt_call *c, gwt_doc *d, const ep_case *k)
-{
-    char enc[1024];
-
-    (void)k;
-    if (status_wii[0] == '\0') {
-        char *wii = gwt_validate(&g.node, d);
-
-        snprintf(status_wii, sizeof(status_wii), "%s", wii);
-        fse_free(wii);
-    }
-    gwt_encode(enc, status_wii);
-    gwt_call_init(c, "GET", "/v1/status/%s", enc);
-    gwt_tokens(&c->auth, &c->sig, FSE_JWT_OP_STATUS, NULL, NULL);
-    fse_free(c->sig);
-    c->sig = NULL;
-}
-
-static void by_trace(gwt_call *c, gwt_doc *d)
-{
-    gwt_call probe;
-    gwt_resp r;
-    char enc[1024];
-
-    /* A traceId from a status call itself is not an event key: use the one
-     * of a validation. */
-    base_validation(&probe, d, NULL);
-    gwt_send(&g.node, &probe, &r);
-    gwt_expect(&r, 201, NULL, "validation for the trace search");
-    snprintf(status_trace, sizeof(status_trace), "%s", gwt_str(&r, "traceID"));
-    gwt_resp_free(&r);
-    gwt_call_free(&probe);
-    gwt_encode(enc, status_trace);
-    snprintf(c->path, sizeof(c->path), "/v1/status/search/%s", enc);
-}
-
-static void unknown_wii(gwt_call *c, gwt_doc *d)
-{
-    (void)d;
-    snprintf(c->path, sizeof(c->path), "/v1/status/nessuno.%s", "0000%5E%5E%5E%5Eurn");
-}
-
-static void wii_too_long(gwt_call *c, gwt_doc *d)
-{
-    int n;
-
-    (void)d;
-    n = snprintf(c->path, sizeof(c->path), "/v1/status/");
-    memset(c->path + n, 'w', 300);
-    c->path[n + 300] = '\0';
-}
-
-static void trace_too_long(gwt_call *c, gwt_doc *d)
-{
-    int n;
-
-    (void)d;
-    n = snprintf(c->path, sizeof(c->path), "/v1/status/search/");
-    memset(c->path + n, 't', 101);
-    c->path[n + 101] = '\0';
-}
-
-/* A Bearer token of another region's certificate (S1#130#...). */
-static void other_region(gwt_call *c, gwt_doc *d)
-{
-    json_t *claims = gwt_claims(FSE_JWT_OP_STATUS, d, false);
-
-    json_object_set_new(claims, "iss", json_string("auth:S1#130#OTHERREGION"));
-    fse_free(c->auth);
-    c->auth = gwt_sign(g.signer_130, claims);
-    json_decref(claims);
-}
-
-static void auth_expired(gwt_call *c, gwt_doc *d)
-{
-    json_t *claims = gwt_claims(FSE_JWT_OP_STATUS, d, false);
-    int64_t now = atomic_load(&gwt_now_ms) / 1000;
-
-    json_object_set_new(claims, "iat", json_integer(now - 7200));
-    json_object_set_new(claims, "exp", json_integer(now - 3600));
-    fse_free(c->auth);
-    c->auth = gwt_sign(g.signer, claims);
-    json_decref(claims);
-}
-
-static void check_events(const gwt_resp *r, const gwt_doc *d)
-{
-    const json_t *data = json_object_get(r->json, "transactionData");
-    const json_t *first = json_array_get(data, 0);
-    const char *fields[] = {
-        "eventType", "eventDate",   "eventStatus",  "message",        "identificativoDocumento",
-        "subject",   "subjectRole", "tipoAttivita", "organizzazione", "workflowInstanceId",
-        "traceId",   "issuer",      "expiringDate", "extra"};
-    size_t i;
-
-    (void)d;
-    assert_true(json_array_size(data) >= 1);
-    for (i = 0; i < sizeof(fields) / sizeof(fields[0]); i++) {
-        if (json_object_get(first, fields[i]) == NULL) {
-            fail_msg("status item without %s: %s", fields[i], r->body);
-        }
-    }
-    assert_string_equal(json_string_value(json_object_get(first, "eventType")), "VALIDATION");
-}
-
-static const ep_case status_cases[] = {
-    {"by workflowInstanceId", NULL, false, NULL, 200, NULL, check_events},
-    {"by traceId", NULL, false, by_trace, 200, NULL, check_events},
-    {"unknown workflowInstanceId", NULL, false, unknown_wii, 404, "/msg/record-not-found", NULL},
-    {"workflowInstanceId over 256", NULL, false, wii_too_long, 400, "/msg/wii", NULL},
-    {"traceId over 100", NULL, false, trace_too_long, 400, "/msg/generic-error", NULL},
-    {"no token", NULL, false, no_auth, 403, "/msg/missing-token", NULL},
-    {"expired token", NULL, false, auth_expired, 403, "/msg/mandatory-element-token", NULL},
-    {"token of another region", NULL, false, other_region, 401, "/msg/unauthorized", NULL},
-};
-
-void gwt_test_status_table(void **state)
-{
-    (void)state;
-    run_cases("GET /v1/status", status_cases, sizeof(status_cases) / sizeof(status_cases[0]),
-              base_status);
-}
-
-/* ---- Transport and fixed routes ----------------------------------------- */
-
-void gwt_test_transport(void **state)
-{
-    static const char health[] = "GET /v1/status HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n";
-    gwt_node limited;
-    gwt_resp r;
-    gwt_call c;
-    gwt_doc d;
-    char big_head[512];
-    int i;
-
-    (void)state;
-    gwt_send_raw(g.node.port, health, sizeof(health) - 1, &r);
-    assert_int_equal(r.status, 200);
-    assert_string_equal(gwt_str(&r, "status"), "UP");
-    gwt_resp_free(&r);
-
-    /* FHIR validation is answered, audited, as not implemented. */
-    gwt_doc_new(&d);
-    base_validation(&c, &d, NULL);
-    snprintf(c.path, sizeof(c.path), "/v1/documents/fhir-validation");
-    gwt_send(&g.node, &c, &r);
-    gwt_expect(&r, 503, "/msg/not-implemented", "fhir-validation");
-    assert_true(gwt_audit_find(&g.node, gwt_str(&r, "traceID"), NULL, NULL, 0));
-    gwt_resp_free(&r);
-    gwt_call_free(&c);
-    gwt_doc_free(&d);
-
-    /* 413 above 5 MB, before the body is read. */
-    snprintf(big_head, sizeof(big_head),
-             "POST /v1/documents/validation HTTP/1.1\r\nHost: x\r\nConnection: close\r\n"
-             "Content-Type: multipart/form-data; boundary=x\r\nContent-Length: %u\r\n\r\n",
-             5u * 1024u * 1024u + 1u);
-    gwt_send_raw(g.node.port, big_head, strlen(big_head), &r);
-    gwt_expect(&r, 413, "/msg/payload-too-large", "5 MB + 1");
-    gwt_resp_free(&r);
-
-    /* 429 past the per-client rate limit. */
-    gwt_node_start(&limited, "gateway-rate", false, 3, false);
-    for (i = 0; i < 3; i++) {
-        gwt_send_raw(limited.port, health, sizeof(health) - 1, &r);
-        assert_int_equal(r.status, 200);
-        gwt_resp_free(&r);
-    }
-    gwt_send_raw(limited.port, health, sizeof(health) - 1, &r);
-    gwt_expect(&r, 429, "/msg/too-many-requests", "rate limit");
-    assert_non_null(strstr(r.head, "Retry-After"));
-    gwt_resp_free(&r);
-    gwt_node_stop(&limited);
+    gwt_run_cases("PUT /v1/documents/validate-and-replace/{idDoc}", var_cases,
+                  sizeof(var_cases) / sizeof(var_cases[0]), base_validate_and_replace);
 }
