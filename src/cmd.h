@@ -16,6 +16,7 @@ int cmd_validate(int argc, char **argv);
 int cmd_bench(int argc, char **argv);
 int cmd_config(int argc, char **argv);
 int cmd_gen(int argc, char **argv);
+int cmd_fhir(int argc, char **argv);
 int cmd_serve(int argc, char **argv);
 int cmd_audit(int argc, char **argv);
 int cmd_keys(int argc, char **argv);

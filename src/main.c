@@ -14,6 +14,7 @@ static const fse_cmd commands[] = {
     {"bench", "run a benchmark against its reference (fse bench NAME [--quick])", cmd_bench},
     {"config", "print the configuration in effect (fse config dump [--config FILE])", cmd_config},
     {"gen", "write synthetic documents of every type (fse gen [--seed N] [--check])", cmd_gen},
+    {"fhir", "convert a CDA (XML or PDF) to a FHIR R4 Bundle (fse fhir FILE)", cmd_fhir},
     {"serve", "run the Gateway FSE 2.0 endpoints (fse serve [--config FILE])", cmd_serve},
     {"audit", "verify the hash-chained audit log (fse audit verify [--config FILE])", cmd_audit},
     {"keys", "create or rotate the master key (fse keys create|rotate)", cmd_keys},
