@@ -248,5 +248,6 @@ void gwt_test_callback_push(void **state);
 void gwt_test_pades(void **state);
 void gwt_test_audit_cli(void **state);
 void gwt_test_serve_binary(void **state);
+void gwt_test_serve_mtls(void **state);
 
 #endif /* FSE_TEST_GWT_H */

@@ -2,7 +2,9 @@
  * tests/gateway/gwt_test_tool.c - the fse commands of the node, run as the
  * built binary: `fse audit verify` on an intact and on a tampered chain,
  * `fse keys create` refusing to overwrite a key, and `fse serve` answering
- * a validation and stopping cleanly on SIGTERM.
+ * a validation, serving over TLS with client certificates required, and
+ * stopping cleanly on SIGTERM. The TLS client is the http suite's
+ * (tests/http/http_client.c).
  */
 #include "gwt.h"
 
@@ -17,6 +19,7 @@
 #include <sqlite3.h>
 
 #include "fse/util.h"
+#include "http_client.h"
 
 /* ---- fse audit verify --------------------------------------------------- */
 
@@ -102,85 +105,180 @@ void gwt_test_audit_cli(void **state)
 
 /* ---- The fse serve binary ----------------------------------------------- */
 
-void gwt_test_serve_binary(void **state)
-{
+/* A running `fse serve` child in its own directory. */
+typedef struct serve_child {
     char dir[PATH_MAX];
     char conf[PATH_MAX + 16];
+    pid_t pid;
+    FILE *err;
+    unsigned port;
+} serve_child;
+
+/* Write the config (plus extra lines), start the binary and read the port
+ * from its "listening on" line. */
+static void serve_start(serve_child *s, const char *extra)
+{
     char key[PATH_MAX + 16];
     char tool[PATH_MAX];
     char line[512] = "";
     int pipefd[2];
-    pid_t pid;
     FILE *f;
-    FILE *err;
-    unsigned port = 0;
+
+    memset(s, 0, sizeof(*s));
+    snprintf(s->dir, sizeof(s->dir), "%s/test-tmp/gateway-serve-XXXXXX", FSE_BUILD_DIR);
+    assert_non_null(mkdtemp(s->dir));
+    snprintf(s->conf, sizeof(s->conf), "%s/node.conf", s->dir);
+    snprintf(key, sizeof(key), "%s/master.key", s->dir);
+    snprintf(tool, sizeof(tool), "%s/fse", FSE_BUILD_DIR);
+    assert_int_equal(fse_store_keyfile_create(key), FSE_OK);
+    f = fopen(s->conf, "w");
+    assert_non_null(f);
+    fprintf(f,
+            "server.port = 0\nserver.threads = 2\nserver.pades_check = false\n"
+            "store.path = %s/node.db\nstore.master_key = %s\njwt.ca_file = %s\n"
+            "jwt.audience = %s\nvalidate.rules_dir = %s\nlog.level = warn\n%s",
+            s->dir, key, g.ca_path, GWT_AUD, FSE_RULES_DIR, extra);
+    fclose(f);
+    assert_int_equal(pipe(pipefd), 0);
+    s->pid = fork();
+    assert_true(s->pid >= 0);
+    if (s->pid == 0) {
+        dup2(pipefd[1], 2);
+        close(pipefd[0]);
+        execl(tool, tool, "serve", "--config", s->conf, (char *)NULL);
+        _exit(127);
+    }
+    close(pipefd[1]);
+    s->err = fdopen(pipefd[0], "r");
+    assert_non_null(s->err);
+    while (s->port == 0 && fgets(line, sizeof(line), s->err) != NULL) {
+        const char *at = strstr(line, "://127.0.0.1:");
+
+        if (strstr(line, "listening on") != NULL && at != NULL) {
+            s->port = (unsigned)strtoul(at + 13, NULL, 10);
+        }
+    }
+    if (s->port == 0) {
+        kill(s->pid, SIGKILL);
+        waitpid(s->pid, NULL, 0);
+        fail_msg("fse serve did not start: %s", line);
+    }
+}
+
+/* SIGTERM: graceful shutdown; the exit status. Removes the directory. */
+static int serve_stop(serve_child *s)
+{
+    static const char *const files[] = {"node.db",   "node.db-wal",  "node.db-shm",
+                                        "node.conf", "master.key",   "tls.pem",
+                                        "tls.key",   "client-ca.pem"};
+    char path[PATH_MAX + 32];
     int status = 0;
+    size_t i;
+
+    assert_int_equal(kill(s->pid, SIGTERM), 0);
+    assert_int_equal(waitpid(s->pid, &status, 0), s->pid);
+    fclose(s->err);
+    for (i = 0; i < sizeof(files) / sizeof(files[0]); i++) {
+        snprintf(path, sizeof(path), "%s/%s", s->dir, files[i]);
+        unlink(path);
+    }
+    rmdir(s->dir);
+    return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+}
+
+void gwt_test_serve_binary(void **state)
+{
+    serve_child s;
     gwt_node client;
     gwt_doc d;
     int64_t saved = atomic_load(&gwt_now_ms);
 
     (void)state;
-    snprintf(dir, sizeof(dir), "%s/test-tmp/gateway-serve-XXXXXX", FSE_BUILD_DIR);
-    assert_non_null(mkdtemp(dir));
-    snprintf(conf, sizeof(conf), "%s/node.conf", dir);
-    snprintf(key, sizeof(key), "%s/master.key", dir);
-    snprintf(tool, sizeof(tool), "%s/fse", FSE_BUILD_DIR);
-    assert_int_equal(fse_store_keyfile_create(key), FSE_OK);
-    f = fopen(conf, "w");
-    assert_non_null(f);
-    fprintf(f,
-            "server.port = 0\nserver.threads = 2\nserver.pades_check = false\n"
-            "store.path = %s/node.db\nstore.master_key = %s\njwt.ca_file = %s\n"
-            "jwt.audience = %s\nvalidate.rules_dir = %s\nlog.level = warn\n",
-            dir, key, g.ca_path, GWT_AUD, FSE_RULES_DIR);
-    fclose(f);
-    assert_int_equal(pipe(pipefd), 0);
-    pid = fork();
-    assert_true(pid >= 0);
-    if (pid == 0) {
-        dup2(pipefd[1], 2);
-        close(pipefd[0]);
-        execl(tool, tool, "serve", "--config", conf, (char *)NULL);
-        _exit(127);
-    }
-    close(pipefd[1]);
-    err = fdopen(pipefd[0], "r");
-    assert_non_null(err);
-    while (port == 0 && fgets(line, sizeof(line), err) != NULL) {
-        const char *at = strstr(line, "listening on http://127.0.0.1:");
-
-        if (at != NULL) {
-            port = (unsigned)strtoul(at + 30, NULL, 10);
-        }
-    }
-    if (port == 0) {
-        kill(pid, SIGKILL);
-        waitpid(pid, NULL, 0);
-        fail_msg("fse serve did not start: %s", line);
-    }
-
+    serve_start(&s, "");
     /* The binary reads the real clock: tokens are minted for it. */
     atomic_store(&gwt_now_ms, fse_store_now_ms());
     memset(&client, 0, sizeof(client));
-    client.port = (uint16_t)port;
+    client.port = (uint16_t)s.port;
     gwt_doc_new(&d);
     fse_free(gwt_validate(&client, &d));
     gwt_doc_free(&d);
     atomic_store(&gwt_now_ms, saved);
+    assert_int_equal(serve_stop(&s), 0);
+}
 
-    /* SIGTERM: graceful shutdown, exit 0. */
-    assert_int_equal(kill(pid, SIGTERM), 0);
-    assert_int_equal(waitpid(pid, &status, 0), pid);
-    fclose(err);
-    assert_true(WIFEXITED(status));
-    assert_int_equal(WEXITSTATUS(status), 0);
-    snprintf(line, sizeof(line), "%s/node.db", dir);
-    unlink(line);
-    snprintf(line, sizeof(line), "%s/node.db-wal", dir);
-    unlink(line);
-    snprintf(line, sizeof(line), "%s/node.db-shm", dir);
-    unlink(line);
-    unlink(conf);
-    unlink(key);
-    rmdir(dir);
+static void write_text(const char *dir, const char *name, const char *text)
+{
+    char path[PATH_MAX + 32];
+    FILE *f;
+
+    snprintf(path, sizeof(path), "%s/%s", dir, name);
+    f = fopen(path, "w");
+    assert_non_null(f);
+    fputs(text, f);
+    fclose(f);
+}
+
+/* TLS with a client certificate required (server.tls_client_ca): a
+ * verified client is served, one without a certificate is not. */
+void gwt_test_serve_mtls(void **state)
+{
+    static const char health[] = "GET /v1/status HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n";
+    char extra[3 * PATH_MAX + 128];
+    char tmp[PATH_MAX];
+    serve_child s;
+    tc_pki pki;
+    tc_conn conn;
+    tc_response resp;
+    SSL_CTX *with_cert;
+    SSL_CTX *without_cert;
+
+    (void)state;
+    assert_true(tc_pki_make(&pki, "A1#120#TESTVENDOR"));
+    /* The PEM files go into a directory made first, then named in the config. */
+    snprintf(tmp, sizeof(tmp), "%s/test-tmp/gateway-tls-XXXXXX", FSE_BUILD_DIR);
+    assert_non_null(mkdtemp(tmp));
+    write_text(tmp, "tls.pem", pki.server_cert_pem);
+    write_text(tmp, "tls.key", pki.server_key_pem);
+    write_text(tmp, "client-ca.pem", pki.ca_pem);
+    snprintf(extra, sizeof(extra),
+             "server.tls_cert = %s/tls.pem\nserver.tls_key = %s/tls.key\n"
+             "server.tls_client_ca = %s/client-ca.pem\n",
+             tmp, tmp, tmp);
+    serve_start(&s, extra);
+
+    with_cert = tc_ssl_ctx(&pki, pki.client_cert_pem, pki.client_key_pem);
+    assert_non_null(with_cert);
+    assert_true(tc_open_tls(&conn, (uint16_t)s.port, with_cert));
+    assert_true(tc_send_str(&conn, health));
+    assert_true(tc_read(&conn, &resp, false));
+    assert_int_equal(resp.status, 200);
+    tc_response_free(&resp);
+    tc_close(&conn);
+
+    without_cert = tc_ssl_ctx(&pki, NULL, NULL);
+    assert_non_null(without_cert);
+    if (tc_open_tls(&conn, (uint16_t)s.port, without_cert)) {
+        /* TLS 1.3 may finish the handshake before the server refuses. */
+        if (tc_send_str(&conn, health) && tc_read(&conn, &resp, false)) {
+            assert_int_equal(resp.status, 403);
+            tc_response_free(&resp);
+        }
+        tc_close(&conn);
+    }
+    SSL_CTX_free(with_cert);
+    SSL_CTX_free(without_cert);
+    assert_int_equal(serve_stop(&s), 0);
+    write_text(tmp, "x", "");
+    {
+        static const char *const names[] = {"tls.pem", "tls.key", "client-ca.pem", "x"};
+        char path[PATH_MAX + 32];
+        size_t i;
+
+        for (i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
+            snprintf(path, sizeof(path), "%s/%s", tmp, names[i]);
+            unlink(path);
+        }
+        rmdir(tmp);
+    }
+    tc_pki_free(&pki);
 }

@@ -30,6 +30,7 @@ int main(void)
         cmocka_unit_test(gwt_test_pades),
         cmocka_unit_test(gwt_test_audit_cli),
         cmocka_unit_test(gwt_test_serve_binary),
+        cmocka_unit_test(gwt_test_serve_mtls),
     };
 
     return cmocka_run_group_tests_name("gateway", tests, gwt_setup, gwt_teardown);
