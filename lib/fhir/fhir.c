@@ -165,12 +165,12 @@ static fse_err run(fhir_ctx *c, fse_buf *out)
     }
     c->cda = root;
     tpl = fhir_cda_first(c, root, "templateId");
-    c->doc_type = fse_cda_doc_by_template(fhir_cda_attr(tpl, "root"));
+    c->doc_type = fse_cda_doc_by_template(fhir_cda_attr(c, tpl, "root"));
     map = fhir_doc_map_get(c->doc_type);
     if (map == NULL) {
-        return fse_error_set(FSE_E_UNSUPPORTED, FSE_FHIR_MODULE,
-                             "no FHIR mapping for templateId %s",
-                             fhir_cda_attr(tpl, "root") != NULL ? fhir_cda_attr(tpl, "root") : "-");
+        return fse_error_set(
+            FSE_E_UNSUPPORTED, FSE_FHIR_MODULE, "no FHIR mapping for templateId %s",
+            fhir_cda_attr(c, tpl, "root") != NULL ? fhir_cda_attr(c, tpl, "root") : "-");
     }
     /* entries in the order of the official CdaToBundle */
     c->composition = fhir_entry_post(c, "Composition");

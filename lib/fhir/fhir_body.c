@@ -21,9 +21,13 @@ static const fhir_rule section_common_rules[] = {
 const fhir_rules fhir_section_common = FHIR_RULES(section_common_rules);
 
 extern const fhir_doc_map fhir_map_lab;
+extern const fhir_doc_map fhir_map_sing_vacc;
+extern const fhir_doc_map fhir_map_cert_vacc;
 
 static const fhir_doc_map *const maps[] = {
     &fhir_map_lab,
+    &fhir_map_sing_vacc,
+    &fhir_map_cert_vacc,
 };
 
 const fhir_doc_map *fhir_doc_map_get(fse_doc_type type)

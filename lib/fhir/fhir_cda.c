@@ -47,7 +47,13 @@ static void vec_push(fhir_ctx *c, node_vec *v, const xmlNode *n)
     v->items[v->n++] = n;
 }
 
-const char *fhir_cda_attr(const xmlNode *n, const char *name)
+static bool space(char ch)
+{
+    return ch == ' ' || ch == '\t' || ch == '\n' || ch == '\r';
+}
+
+/* The raw attribute value (borrowed from the tree). */
+static const char *raw_attr(const xmlNode *n, const char *name)
 {
     const xmlAttr *a;
 
@@ -66,6 +72,21 @@ const char *fhir_cda_attr(const xmlNode *n, const char *name)
         return NULL;
     }
     return fse_xml_attr(n, name);
+}
+
+const char *fhir_cda_attr(fhir_ctx *c, const xmlNode *n, const char *name)
+{
+    const char *v = raw_attr(n, name);
+    size_t len;
+
+    if (v == NULL) {
+        return NULL;
+    }
+    len = strlen(v);
+    if (len == 0 || (!space(v[0]) && !space(v[len - 1]))) {
+        return v;
+    }
+    return fhir_trim(c, v);
 }
 
 static bool name_is(const xmlNode *n, const char *name, size_t len)
@@ -162,7 +183,7 @@ static bool pred_holds(fhir_ctx *c, const xmlNode *n, const char *p, size_t len)
             select_steps(c, &v, n, p);
         }
         for (i = 0; i < v.n && !any; i++) {
-            got = fhir_cda_attr(v.items[i], at + 1);
+            got = fhir_cda_attr(c, v.items[i], at + 1);
             if (value == NULL) {
                 any = got != NULL;
             } else if (got != NULL) {
@@ -284,7 +305,7 @@ const xmlNode *fhir_cda_first(fhir_ctx *c, const xmlNode *ctx, const char *path)
 
 const char *fhir_cda_path_attr(fhir_ctx *c, const xmlNode *ctx, const char *path, const char *name)
 {
-    return fhir_cda_attr(fhir_cda_first(c, ctx, path), name);
+    return fhir_cda_attr(c, fhir_cda_first(c, ctx, path), name);
 }
 
 const char *fhir_cda_text(fhir_ctx *c, const xmlNode *n)
@@ -299,7 +320,7 @@ const char *fhir_cda_text(fhir_ctx *c, const xmlNode *n)
     if (s == NULL) {
         return NULL;
     }
-    r = fhir_arena_strdup(FA(c), (const char *)s);
+    r = fhir_trim(c, (const char *)s);
     xmlFree(s);
     return r;
 }

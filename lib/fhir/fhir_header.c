@@ -92,14 +92,14 @@ static void patient_identifiers(fhir_ctx *c, const xmlNode *role)
     size_t i;
 
     for (i = 0; i < ids.n; i++) {
-        const char *root = fhir_cda_attr(ids.items[i], "root");
-        const char *ext = fhir_cda_attr(ids.items[i], "extension");
+        const char *root = fhir_cda_attr(c, ids.items[i], "root");
+        const char *ext = fhir_cda_attr(c, ids.items[i], "extension");
         fhir_node *ident = fhir_push(FA(c), c->patient->res, "identifier");
         fhir_put_str(FA(c), ident, "system", root != NULL ? fhir_id_system(c, root) : NULL);
         fhir_put_str(FA(c), ident, "value", ext);
-        if (fhir_cda_attr(ids.items[i], "assigningAuthorityName") != NULL) {
+        if (fhir_cda_attr(c, ids.items[i], "assigningAuthorityName") != NULL) {
             fhir_put_str(FA(c), fhir_obj(FA(c), ident, "assigner"), "display",
-                         fhir_cda_attr(ids.items[i], "assigningAuthorityName"));
+                         fhir_cda_attr(c, ids.items[i], "assigningAuthorityName"));
         }
         /* patient identifiers of the national and regional registries */
         if (root != NULL && ext != NULL &&
@@ -181,9 +181,9 @@ static void authors(fhir_ctx *c)
             fhir_cda_first(c, v.items[i], "assignedAuthor/id[@root='" FSE_CDA_OID_CF "']");
         if (role != NULL) {
             fhir_ref(c, comp, "author[]", role);
-            fhir_ref_id(
-                c, c->docref->res, "author[]", "Practitioner",
-                fhir_arena_printf(FA(c), "%s-%s", FSE_CDA_OID_CF, fhir_cda_attr(id, "extension")));
+            fhir_ref_id(c, c->docref->res, "author[]", "Practitioner",
+                        fhir_arena_printf(FA(c), "%s-%s", FSE_CDA_OID_CF,
+                                          fhir_cda_attr(c, id, "extension")));
         }
     }
     v = fhir_cda_select(c, c->cda, "dataEnterer");
@@ -314,7 +314,7 @@ static void enc_participant(fhir_ctx *c, const fhir_party *p, const xmlNode *par
 {
     fhir_entry *role = fhir_party_role(c, p, part);
     fhir_node *ep;
-    const char *type = fhir_cda_attr(part, "typeCode");
+    const char *type = fhir_cda_attr(c, part, "typeCode");
 
     if (role == NULL) {
         return;
@@ -395,7 +395,8 @@ static void service_events(fhir_ctx *c)
         }
         if (eff != NULL) {
             fhir_node *period = fhir_obj(FA(c), ev, "period");
-            fhir_put_str(FA(c), period, "start", fhir_ts_datetime(c, fhir_cda_attr(eff, "value")));
+            fhir_put_str(FA(c), period, "start",
+                         fhir_ts_datetime(c, fhir_cda_attr(c, eff, "value")));
             fhir_put_str(FA(c), period, "end",
                          fhir_ts_datetime(c, fhir_cda_path_attr(c, eff, "high", "value")));
         }
@@ -426,13 +427,13 @@ static void location(fhir_ctx *c, const xmlNode *enc)
         }
         for (k = 0; k < x.n; k++) {
             fhir_node *ident = fhir_push(FA(c), loc->res, "identifier");
-            const char *root = fhir_cda_attr(x.items[k], "root");
-            const char *ext = fhir_cda_attr(x.items[k], "extension");
+            const char *root = fhir_cda_attr(c, x.items[k], "root");
+            const char *ext = fhir_cda_attr(c, x.items[k], "extension");
             fhir_put_str(FA(c), ident, "system", root != NULL ? fhir_id_system(c, root) : NULL);
             fhir_put_str(FA(c), ident, "value", ext);
-            if (fhir_cda_attr(x.items[k], "assigningAuthorityName") != NULL) {
+            if (fhir_cda_attr(c, x.items[k], "assigningAuthorityName") != NULL) {
                 fhir_put_str(FA(c), fhir_obj(FA(c), ident, "assigner"), "display",
-                             fhir_cda_attr(x.items[k], "assigningAuthorityName"));
+                             fhir_cda_attr(c, x.items[k], "assigningAuthorityName"));
             }
             if (ext != NULL) {
                 loc->cond = c->opts->cond_url == FSE_FHIR_COND_SYSTEM_VALUE && root != NULL
@@ -487,9 +488,9 @@ static void encounter(fhir_ctx *c, const xmlNode *src)
     fhir_put_str(FA(c), res, "status", "finished");
     if (code != NULL) {
         fhir_node *cl = fhir_obj(FA(c), res, "class");
-        fhir_put_str(FA(c), cl, "system", fhir_oid_uri(c, fhir_cda_attr(code, "codeSystem")));
-        fhir_put_str(FA(c), cl, "code", fhir_cda_attr(code, "code"));
-        fhir_put_str(FA(c), cl, "display", fhir_cda_attr(code, "displayName"));
+        fhir_put_str(FA(c), cl, "system", fhir_oid_uri(c, fhir_cda_attr(c, code, "codeSystem")));
+        fhir_put_str(FA(c), cl, "code", fhir_cda_attr(c, code, "code"));
+        fhir_put_str(FA(c), cl, "display", fhir_cda_attr(c, code, "displayName"));
     } else {
         fhir_node *cl = fhir_obj(FA(c), res, "class");
         fhir_put_str(FA(c), cl, "system", "http://terminology.hl7.org/CodeSystem/v3-ActCode");
@@ -506,7 +507,8 @@ static void encounter(fhir_ctx *c, const xmlNode *src)
         }
         if (!low || !high) {
             fhir_remove(period, "start");
-            fhir_put_str(FA(c), period, "start", fhir_ts_datetime(c, fhir_cda_attr(eff, "value")));
+            fhir_put_str(FA(c), period, "start",
+                         fhir_ts_datetime(c, fhir_cda_attr(c, eff, "value")));
         }
     }
     v = fhir_cda_select(c, src, "dischargeDispositionCode");

@@ -198,11 +198,13 @@ typedef struct fhir_nodes {
 fhir_nodes fhir_cda_select(fhir_ctx *c, const xmlNode *ctx, const char *path);
 /* First element matching path, or NULL. */
 const xmlNode *fhir_cda_first(fhir_ctx *c, const xmlNode *ctx, const char *path);
-/* Attribute (no namespace, or "xsi:type" whose prefix is dropped); NULL absent. */
-const char *fhir_cda_attr(const xmlNode *n, const char *name);
+/* Attribute (no namespace, or "xsi:type" whose prefix is dropped) without
+ * leading and trailing white space, as the official engine reads CDA
+ * attributes; NULL when absent. */
+const char *fhir_cda_attr(fhir_ctx *c, const xmlNode *n, const char *name);
 /* Attribute of the first element at path; NULL when either is absent. */
 const char *fhir_cda_path_attr(fhir_ctx *c, const xmlNode *ctx, const char *path, const char *name);
-/* Text content of an element in the arena (NULL element: NULL). */
+/* Text content of an element, trimmed, in the arena (NULL element: NULL). */
 const char *fhir_cda_text(fhir_ctx *c, const xmlNode *n);
 /* s without leading and trailing white space, in the arena. */
 const char *fhir_trim(fhir_ctx *c, const char *s);

@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "fse/limits.h"
+#include "fse/xml.h"
 
 static const struct {
     const char *cda;
@@ -26,7 +27,7 @@ static const char *xhtml_name(const xmlNode *n)
     size_t i;
 
     if (strcmp(name, "list") == 0) {
-        const char *t = fhir_cda_attr(n, "listType");
+        const char *t = fse_xml_attr(n, "listType");
         return t != NULL && strcmp(t, "ordered") == 0 ? "ol" : "ul";
     }
     for (i = 0; i < sizeof(renames) / sizeof(renames[0]); i++) {

@@ -25,13 +25,13 @@ static bool with_names(const fhir_ctx *c)
 static void header_identifier(fhir_ctx *c, fhir_node *res, const xmlNode *id)
 {
     fhir_node *ident = fhir_push(FA(c), res, "identifier");
-    const char *root = fhir_cda_attr(id, "root");
-    const char *aan = fhir_cda_attr(id, "assigningAuthorityName");
+    const char *root = fhir_cda_attr(c, id, "root");
+    const char *aan = fhir_cda_attr(c, id, "assigningAuthorityName");
 
     if (root != NULL) {
         fhir_put_str(FA(c), ident, "system", fhir_id_system(c, root));
     }
-    fhir_put_str(FA(c), ident, "value", fhir_cda_attr(id, "extension"));
+    fhir_put_str(FA(c), ident, "value", fhir_cda_attr(c, id, "extension"));
     if (aan != NULL) {
         fhir_put_str(FA(c), fhir_obj(FA(c), ident, "assigner"), "display", aan);
     }
@@ -40,8 +40,8 @@ static void header_identifier(fhir_ctx *c, fhir_node *res, const xmlNode *id)
 /* "<root>-<extension>" of an II, or NULL. */
 static const char *entity_id(fhir_ctx *c, const xmlNode *id)
 {
-    const char *root = fhir_cda_attr(id, "root");
-    const char *ext = fhir_cda_attr(id, "extension");
+    const char *root = fhir_cda_attr(c, id, "root");
+    const char *ext = fhir_cda_attr(c, id, "extension");
 
     if (root == NULL || ext == NULL) {
         return NULL;
@@ -52,8 +52,8 @@ static const char *entity_id(fhir_ctx *c, const xmlNode *id)
 /* The conditional-PUT identifier value (with its system when configured). */
 static const char *cond_value(fhir_ctx *c, const xmlNode *id)
 {
-    const char *ext = fhir_cda_attr(id, "extension");
-    const char *root = fhir_cda_attr(id, "root");
+    const char *ext = fhir_cda_attr(c, id, "extension");
+    const char *root = fhir_cda_attr(c, id, "root");
 
     if (ext == NULL) {
         return NULL;
@@ -102,7 +102,7 @@ fhir_entry *fhir_party_practitioner(fhir_ctx *c, const xmlNode *entity, const xm
     scoring_tag(e, tag);
     ids = fhir_cda_select(c, entity, "id");
     for (i = 0; i < ids.n; i++) {
-        const char *root = fhir_cda_attr(ids.items[i], "root");
+        const char *root = fhir_cda_attr(c, ids.items[i], "root");
         bool cf = root != NULL && strcmp(root, FSE_CDA_OID_CF) == 0;
         header_identifier(c, e->res, ids.items[i]);
         if ((cf || (flags & FHIR_PARTY_ANY_ROOT) != 0) && entity_id(c, ids.items[i]) != NULL) {

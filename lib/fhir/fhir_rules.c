@@ -118,9 +118,9 @@ static void effective(fhir_ctx *c, fhir_node *tgt, const char *dst, const xmlNod
                          fhir_put(FA(c), obj, fhir_arena_printf(FA(c), "%sPeriod", key),
                                   fhir_node_new(FA(c), FHIR_NODE_OBJECT, NULL)),
                          ts);
-    } else if (fhir_cda_attr(ts, "value") != NULL) {
+    } else if (fhir_cda_attr(c, ts, "value") != NULL) {
         fhir_put_str(FA(c), obj, fhir_arena_printf(FA(c), "%sDateTime", key),
-                     fhir_ts_datetime(c, fhir_cda_attr(ts, "value")));
+                     fhir_ts_datetime(c, fhir_cda_attr(c, ts, "value")));
     }
 }
 
@@ -128,7 +128,7 @@ static void effective(fhir_ctx *c, fhir_node *tgt, const char *dst, const xmlNod
 static void value(fhir_ctx *c, fhir_node *tgt, const char *dst, const fhir_value_kind *kinds,
                   const xmlNode *v)
 {
-    const char *type = fhir_cda_attr(v, "xsi:type");
+    const char *type = fhir_cda_attr(c, v, "xsi:type");
     const char *key;
     fhir_node *obj;
     const char *name;
@@ -164,17 +164,17 @@ static void value(fhir_ctx *c, fhir_node *tgt, const char *dst, const fhir_value
         fhir_put_str(FA(c), obj, name, fhir_cda_text(c, v));
         break;
     case FHIR_OP_NUM:
-        fhir_put_num(FA(c), obj, name, fhir_cda_attr(v, "value"));
+        fhir_put_num(FA(c), obj, name, fhir_cda_attr(c, v, "value"));
         break;
     case FHIR_OP_DATETIME:
-        fhir_put_str(FA(c), obj, name, fhir_ts_datetime(c, fhir_cda_attr(v, "value")));
+        fhir_put_str(FA(c), obj, name, fhir_ts_datetime(c, fhir_cda_attr(c, v, "value")));
         break;
     case FHIR_OP_CONST:
-        if (fhir_cda_attr(v, "value") != NULL) {
-            fhir_put(
-                FA(c), obj, name,
-                fhir_node_new(FA(c), FHIR_NODE_BOOL,
-                              strcmp(fhir_cda_attr(v, "value"), "true") == 0 ? "true" : "false"));
+        if (fhir_cda_attr(c, v, "value") != NULL) {
+            fhir_put(FA(c), obj, name,
+                     fhir_node_new(FA(c), FHIR_NODE_BOOL,
+                                   strcmp(fhir_cda_attr(c, v, "value"), "true") == 0 ? "true"
+                                                                                     : "false"));
         }
         break;
     default:
@@ -209,16 +209,16 @@ static void apply_one(fhir_ctx *c, const fhir_rule *r, const xmlNode *m, fhir_no
         fhir_conv_coding(c, new_obj(c, tgt, r->dst), m);
         break;
     case FHIR_OP_CODE:
-        put_string(c, tgt, r->dst, fhir_cda_attr(m, "code"));
+        put_string(c, tgt, r->dst, fhir_cda_attr(c, m, "code"));
         break;
     case FHIR_OP_MAP:
-        put_string(c, tgt, r->dst, fhir_map_code(r->arg, fhir_cda_attr(m, "code")));
+        put_string(c, tgt, r->dst, fhir_map_code(r->arg, fhir_cda_attr(c, m, "code")));
         break;
     case FHIR_OP_CONST:
         put_string(c, tgt, r->dst, r->arg);
         break;
     case FHIR_OP_ATTR:
-        put_string(c, tgt, r->dst, fhir_cda_attr(m, r->arg));
+        put_string(c, tgt, r->dst, fhir_cda_attr(c, m, r->arg));
         break;
     case FHIR_OP_TEXT:
         put_string(c, tgt, r->dst, fhir_cda_text(c, m));
@@ -227,10 +227,10 @@ static void apply_one(fhir_ctx *c, const fhir_rule *r, const xmlNode *m, fhir_no
         put_string(c, tgt, r->dst, fhir_cda_path_attr(c, m, "reference", "value"));
         break;
     case FHIR_OP_DATETIME:
-        put_string(c, tgt, r->dst, fhir_ts_datetime(c, fhir_cda_attr(m, "value")));
+        put_string(c, tgt, r->dst, fhir_ts_datetime(c, fhir_cda_attr(c, m, "value")));
         break;
     case FHIR_OP_DATE:
-        put_string(c, tgt, r->dst, fhir_ts_date(c, fhir_cda_attr(m, "value")));
+        put_string(c, tgt, r->dst, fhir_ts_date(c, fhir_cda_attr(c, m, "value")));
         break;
     case FHIR_OP_PERIOD:
         fhir_conv_period(c, new_obj(c, tgt, r->dst), m);
@@ -240,9 +240,9 @@ static void apply_one(fhir_ctx *c, const fhir_rule *r, const xmlNode *m, fhir_no
         break;
     case FHIR_OP_NUM:
         obj = fhir_rules_dst(c, tgt, r->dst, &key);
-        if (fhir_cda_attr(m, r->arg) != NULL) {
+        if (fhir_cda_attr(c, m, r->arg) != NULL) {
             fhir_rules_put(c, obj, key,
-                           fhir_node_new(FA(c), FHIR_NODE_NUMBER, fhir_cda_attr(m, r->arg)));
+                           fhir_node_new(FA(c), FHIR_NODE_NUMBER, fhir_cda_attr(c, m, r->arg)));
         }
         break;
     case FHIR_OP_IDENT:

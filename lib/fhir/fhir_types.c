@@ -112,9 +112,9 @@ const char *fhir_ts_date(fhir_ctx *c, const char *ts)
 
 void fhir_conv_identifier(fhir_ctx *c, fhir_node *tgt, const xmlNode *ii)
 {
-    const char *root = fhir_cda_attr(ii, "root");
-    const char *ext = fhir_cda_attr(ii, "extension");
-    const char *aan = fhir_cda_attr(ii, "assigningAuthorityName");
+    const char *root = fhir_cda_attr(c, ii, "root");
+    const char *ext = fhir_cda_attr(c, ii, "extension");
+    const char *aan = fhir_cda_attr(c, ii, "assigningAuthorityName");
 
     if (tgt == NULL || ii == NULL) {
         return;
@@ -145,14 +145,14 @@ void fhir_conv_identifier(fhir_ctx *c, fhir_node *tgt, const xmlNode *ii)
 /* One coding from the attributes of a CD-like element. */
 static void coding_from(fhir_ctx *c, fhir_node *coding, const xmlNode *cd)
 {
-    const char *cs = fhir_cda_attr(cd, "codeSystem");
+    const char *cs = fhir_cda_attr(c, cd, "codeSystem");
 
     if (cs != NULL) {
         fhir_put_str(FA(c), coding, "system", fhir_oid_uri(c, cs));
     }
-    fhir_put_str(FA(c), coding, "version", fhir_cda_attr(cd, "codeSystemVersion"));
-    fhir_put_str(FA(c), coding, "code", fhir_cda_attr(cd, "code"));
-    fhir_put_str(FA(c), coding, "display", fhir_cda_attr(cd, "displayName"));
+    fhir_put_str(FA(c), coding, "version", fhir_cda_attr(c, cd, "codeSystemVersion"));
+    fhir_put_str(FA(c), coding, "code", fhir_cda_attr(c, cd, "code"));
+    fhir_put_str(FA(c), coding, "display", fhir_cda_attr(c, cd, "displayName"));
 }
 
 void fhir_conv_coding(fhir_ctx *c, fhir_node *tgt, const xmlNode *cd)
@@ -256,8 +256,8 @@ void fhir_conv_quantity(fhir_ctx *c, fhir_node *tgt, const xmlNode *pq)
     if (tgt == NULL || pq == NULL) {
         return;
     }
-    fhir_put_num(FA(c), tgt, "value", decimal_text(c, fhir_cda_attr(pq, "value")));
-    fhir_put_str(FA(c), tgt, "unit", fhir_cda_attr(pq, "unit"));
+    fhir_put_num(FA(c), tgt, "value", decimal_text(c, fhir_cda_attr(c, pq, "value")));
+    fhir_put_str(FA(c), tgt, "unit", fhir_cda_attr(c, pq, "unit"));
 }
 
 /* Street lines and the census tract (an extension on an empty line). */
@@ -311,7 +311,7 @@ void fhir_conv_address(fhir_ctx *c, fhir_node *tgt, const xmlNode *ad)
     if (tgt == NULL || ad == NULL) {
         return;
     }
-    use = fhir_map_code(fhir_cm_address_use, fhir_cda_attr(ad, "use"));
+    use = fhir_map_code(fhir_cm_address_use, fhir_cda_attr(c, ad, "use"));
     fhir_put_str(FA(c), tgt, "use", use);
     address_lines(c, tgt, ad, c->opts->compat == FSE_FHIR_COMPAT_GATEWAY);
     for (i = 0; i < sizeof(parts) / sizeof(parts[0]); i++) {
@@ -328,8 +328,8 @@ void fhir_conv_telecom(fhir_ctx *c, fhir_node *tgt, const xmlNode *tel)
         const char *prefix;
         const char *system;
     } schemes[] = {{"tel:", "phone"}, {"fax:", "fax"}, {"mailto:", "email"}, {"http:", "url"}};
-    const char *v = fhir_cda_attr(tel, "value");
-    const char *use = fhir_cda_attr(tel, "use");
+    const char *v = fhir_cda_attr(c, tel, "value");
+    const char *use = fhir_cda_attr(c, tel, "use");
     size_t i;
 
     if (tgt == NULL || tel == NULL) {
