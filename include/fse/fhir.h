@@ -30,7 +30,7 @@
 
 /*
  * Where two official engine versions produce different Bundles from the same
- * CDA, which one to reproduce (docs/fhir.md lists the differences).
+ * CDA, which one to reproduce (lib/fhir/README.md lists the differences).
  */
 typedef enum fse_fhir_compat {
     /* The Gateway's engine as of the published examples (2025-10): no names

@@ -148,7 +148,7 @@ static bool has_element(json_t *obj, const char *name, size_t len)
 
 /* "a.b": every element of a (array or object) must have b. */
 static fse_err check_required(fse_fhir_issues *out, const char *where, json_t *res,
-                              const char *path)
+                              const char *path, const char *full)
 {
     const char *dot = strchr(path, '.');
     json_t *parent;
@@ -158,7 +158,7 @@ static fse_err check_required(fse_fhir_issues *out, const char *where, json_t *r
     if (dot == NULL) {
         if (!has_element(res, path, strlen(path))) {
             return fhir_issue_add(out, FSE_FHIR_ISSUE_STRUCTURE, where,
-                                  "required element %s is missing", path);
+                                  "required element %s is missing", full);
         }
         return FSE_OK;
     }
@@ -173,12 +173,12 @@ static fse_err check_required(fse_fhir_issues *out, const char *where, json_t *r
         parent = json_object_get(res, head);
     }
     if (json_is_object(parent)) {
-        return check_required(out, where, parent, dot + 1);
+        return check_required(out, where, parent, dot + 1, full);
     }
     json_array_foreach(parent, i, el)
     {
         if (json_is_object(el)) {
-            fse_err rc = check_required(out, where, el, dot + 1);
+            fse_err rc = check_required(out, where, el, dot + 1, full);
             if (rc != FSE_OK) {
                 return rc;
             }
@@ -340,7 +340,7 @@ static fse_err check_entry(fse_fhir_issues *out, json_t *urls, json_t *e, size_t
                 if (n < sizeof(tok)) {
                     memcpy(tok, p, n);
                     tok[n] = '\0';
-                    rc = check_required(out, where, res, tok);
+                    rc = check_required(out, where, res, tok, tok);
                 }
                 p += n;
                 while (*p == ' ') {

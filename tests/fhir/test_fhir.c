@@ -17,6 +17,7 @@
 
 #include "fhir_compare.h"
 #include "fse/fhir.h"
+#include "fse/pdf.h"
 #include "fse/util.h"
 
 #define FIXTURES FSE_SHARED_DIR "/fixtures/fhir-mapping/"
@@ -139,6 +140,189 @@ static void test_pair(void **state)
     fse_free(got);
 }
 
+/* Same seed, same bundle; another seed, other UUIDs, equal after normalisation. */
+static void test_deterministic(void **state)
+{
+    size_t la = 0;
+    size_t lb = 0;
+    size_t lc = 0;
+    char *a = convert("support-examples/cda/LAB.xml", FSE_FHIR_COMPAT_GATEWAY, &la);
+    char *b = convert("support-examples/cda/LAB.xml", FSE_FHIR_COMPAT_GATEWAY, &lb);
+    size_t cda_len = 0;
+    char *cda = read_fixture("support-examples/cda/LAB.xml", &cda_len);
+    fse_fhir_opts opts = {0};
+    char *c = NULL;
+    fse_buf diff;
+
+    (void)state;
+    assert_int_equal(la, lb);
+    assert_memory_equal(a, b, la);
+    opts.seed = 7;
+    opts.timestamp = "2025-10-10T16:07:36+02:00";
+    assert_int_equal(fse_fhir_convert(&c, &lc, (const uint8_t *)cda, cda_len, &opts), FSE_OK);
+    assert_true(strcmp(a, c) != 0);
+    assert_non_null(strstr(c, "\"timestamp\":\"2025-10-10T16:07:36+02:00\""));
+    fse_buf_init(&diff, MAX_FILE);
+    assert_int_equal(fhir_compare_bundles(a, la, c, lc, &diff), 0);
+    fse_buf_free(&diff);
+    fse_free(a);
+    fse_free(b);
+    fse_free(c);
+    fse_free(cda);
+}
+
+/* Decimal text of the CDA is kept ("16.00"), not rewritten as a double. */
+static void test_decimal_text(void **state)
+{
+    size_t len = 0;
+    char *json = convert("support-examples/cda/LAB.xml", FSE_FHIR_COMPAT_GATEWAY, &len);
+
+    (void)state;
+    assert_non_null(strstr(json, "\"valueQuantity\":{\"value\":16.00,\"unit\":\"mg/L\"}"));
+    assert_non_null(strstr(json, "\"low\":{\"value\":0.00,\"unit\":\"mg/L\"}"));
+    fse_free(json);
+}
+
+/* eds-fhir §2.6: the codice fiscale system and the conditional url are options. */
+static void test_identifier_choices(void **state)
+{
+    size_t cda_len = 0;
+    char *cda = read_fixture("support-examples/cda/LAB.xml", &cda_len);
+    fse_fhir_opts opts = {0};
+    char *json = NULL;
+
+    (void)state;
+    assert_int_equal(fse_fhir_convert(&json, NULL, (const uint8_t *)cda, cda_len, &opts), FSE_OK);
+    assert_non_null(strstr(json, "\"system\":\"urn:oid:2.16.840.1.113883.2.9.4.3.2\""));
+    assert_non_null(strstr(json, "\"url\":\"Patient?identifier=GTWGWY82B42G920M\""));
+    fse_free(json);
+    opts.cf_system = FSE_FHIR_CF_HL7IT;
+    opts.cond_url = FSE_FHIR_COND_SYSTEM_VALUE;
+    assert_int_equal(fse_fhir_convert(&json, NULL, (const uint8_t *)cda, cda_len, &opts), FSE_OK);
+    assert_null(strstr(json, "urn:oid:2.16.840.1.113883.2.9.4.3.2\""));
+    assert_non_null(strstr(json, "\"system\":\"http://hl7.it/sid/codiceFiscale\""));
+    assert_non_null(strstr(
+        json, "\"url\":\"Patient?identifier=http://hl7.it/sid/codiceFiscale|GTWGWY82B42G920M\""));
+    assert_non_null(strstr(json, "\"url\":\"Organization?identifier=urn:oid:"
+                                 "2.16.840.1.113883.2.9.4.1.2|120148\""));
+    fse_free(json);
+    fse_free(cda);
+}
+
+/* eds-fhir §2.5: the DocumentReference gets the publication metadata. */
+static void test_docref_enrichment(void **state)
+{
+    static const char *const events[] = {"J07BX03", "P99"};
+    size_t cda_len = 0;
+    char *cda = read_fixture("support-examples/cda/LAB.xml", &cda_len);
+    fse_fhir_publication pub = {0};
+    fse_fhir_opts opts = {0};
+    char *json = NULL;
+    size_t len = 0;
+
+    (void)state;
+    pub.identificativo_doc = "2.16.840.1.113883.2.9.2.120.4.4^030702.TSTSMN63A01F205H";
+    pub.tipo_documento_liv_alto = "REF";
+    pub.tipologia_struttura = "Ospedale";
+    pub.atti_clinici = events;
+    pub.n_atti_clinici = 2;
+    pub.assetto_organizzativo = "AD_PSC001";
+    pub.data_inizio_prestazione = "20220324112426";
+    pub.data_fine_prestazione = "20220330112426";
+    pub.repository_unique_id = "2.16.840.1.113883.2.9.2.120.4.5.1";
+    pub.hash = "ab";
+    pub.size = 1234;
+    pub.date = "2025-10-10T16:07:36+02:00";
+    pub.tz_offset = "+01:00";
+    opts.publication = &pub;
+    assert_int_equal(fse_fhir_convert(&json, &len, (const uint8_t *)cda, cda_len, &opts), FSE_OK);
+    assert_non_null(strstr(json, "\"value\":\"030702.TSTSMN63A01F205H\""));
+    assert_non_null(strstr(json, "\"system\":\"urn:oid:2.16.840.1.113883.2.9.3.3.6.1.5\","
+                                 "\"code\":\"REF\""));
+    assert_non_null(strstr(json, "\"code\":\"P99\""));
+    assert_non_null(strstr(json, "\"start\":\"2022-03-24T11:24:26+01:00\""));
+    assert_non_null(strstr(json, "\"hash\":\"YWI=\""));
+    assert_non_null(strstr(json, "\"size\":1234"));
+    assert_non_null(strstr(json, "\"contentType\":\"application/pdf\""));
+    assert_non_null(strstr(json, "\"identifier\":[{\"id\":\"Document00\"}]"));
+    assert_int_equal(count_issues(json, len, false, NULL), 0);
+    fse_free(json);
+    fse_free(cda);
+}
+
+/* A PDF carrying the CDA gives the same bundle as the CDA itself. */
+static void test_pdf_input(void **state)
+{
+    size_t cda_len = 0;
+    char *cda = read_fixture("support-examples/cda/LAB.xml", &cda_len);
+    uint8_t *pdf = NULL;
+    size_t pdf_len = 0;
+    fse_fhir_opts opts = {0};
+    char *a = NULL;
+    char *b = NULL;
+
+    (void)state;
+    assert_int_equal(fse_pdf_embed_cda(&pdf, &pdf_len, (const uint8_t *)cda, cda_len, NULL),
+                     FSE_OK);
+    opts.seed = 3;
+    assert_int_equal(fse_fhir_convert(&a, NULL, (const uint8_t *)cda, cda_len, &opts), FSE_OK);
+    assert_int_equal(fse_fhir_convert(&b, NULL, pdf, pdf_len, &opts), FSE_OK);
+    assert_string_equal(a, b);
+    fse_free(a);
+    fse_free(b);
+    fse_free(pdf);
+    fse_free(cda);
+}
+
+static void test_refused_input(void **state)
+{
+    static const char not_cda[] = "<root xmlns=\"urn:hl7-org:v3\"/>";
+    static const char no_map[] = "<ClinicalDocument xmlns=\"urn:hl7-org:v3\"><templateId "
+                                 "root=\"1.2.3\"/></ClinicalDocument>";
+    static const char broken[] = "<ClinicalDocument";
+    char *json = NULL;
+
+    (void)state;
+    assert_int_equal(fse_fhir_convert(&json, NULL, (const uint8_t *)not_cda, strlen(not_cda), NULL),
+                     FSE_E_PARSE);
+    assert_int_equal(fse_fhir_convert(&json, NULL, (const uint8_t *)no_map, strlen(no_map), NULL),
+                     FSE_E_UNSUPPORTED);
+    assert_int_equal(fse_fhir_convert(&json, NULL, (const uint8_t *)broken, strlen(broken), NULL),
+                     FSE_E_PARSE);
+    assert_int_equal(fse_fhir_convert(NULL, NULL, (const uint8_t *)broken, 1, NULL), FSE_E_ARG);
+    assert_null(json);
+}
+
+/* The checks find what a broken bundle lacks. */
+static void test_checks(void **state)
+{
+    static const char bad[] =
+        "{\"resourceType\":\"Bundle\",\"type\":\"transaction\",\"entry\":["
+        "{\"fullUrl\":\"https://example/DocumentReference/d1\",\"resource\":{\"resourceType\":"
+        "\"DocumentReference\",\"id\":\"d1\",\"status\":\"current\",\"content\":[{}],"
+        "\"subject\":{\"reference\":\"https://example/Patient/p9\"}},"
+        "\"request\":{\"method\":\"POST\",\"url\":\"DocumentReference\"}},"
+        "{\"fullUrl\":\"https://example/Observation/o1\",\"resource\":{\"resourceType\":"
+        "\"Observation\",\"id\":\"o1\",\"effectiveDateTime\":\"2022-13\"},"
+        "\"request\":{\"method\":\"PUT\",\"url\":\"Observation\"}}]}";
+    fse_buf text;
+    size_t n;
+
+    (void)state;
+    fse_buf_init(&text, MAX_FILE);
+    n = count_issues(bad, strlen(bad), false, &text);
+    assert_non_null(strstr(text.data, "content.attachment"));
+    assert_non_null(strstr(text.data, "reference https://example/Patient/p9"));
+    assert_non_null(strstr(text.data, "required element status"));
+    assert_non_null(strstr(text.data, "PUT url"));
+    assert_true(n >= 4);
+    fse_buf_reset(&text);
+    n = count_issues(bad, strlen(bad), true, &text);
+    assert_non_null(strstr(text.data, "Observation/o1: resource not reachable"));
+    assert_true(n >= 1);
+    fse_buf_free(&text);
+}
+
 int main(int argc, char **argv)
 {
     size_t i;
@@ -158,7 +342,13 @@ int main(int argc, char **argv)
     }
     {
         const struct CMUnitTest tests[] = {
-            cmocka_unit_test(test_pair),
+            cmocka_unit_test(test_deterministic),
+            cmocka_unit_test(test_decimal_text),
+            cmocka_unit_test(test_identifier_choices),
+            cmocka_unit_test(test_docref_enrichment),
+            cmocka_unit_test(test_pdf_input),
+            cmocka_unit_test(test_refused_input),
+            cmocka_unit_test(test_checks),
         };
         selected = &pairs[0];
         return cmocka_run_group_tests(tests, NULL, NULL);
