@@ -488,8 +488,8 @@ static fse_err index_prefixes(compiler *c)
 
 /* --------------------------------------------------------- rule index -- */
 
-/* Local name of the last step of a rule context, or NULL for wildcards. */
-static const char *context_key(const xp_expr *context)
+/* The last step of a rule context when it tests a name, or NULL for wildcards. */
+static const xp_step *context_key(const xp_expr *context)
 {
     const xp_step *last;
 
@@ -500,7 +500,7 @@ static const char *context_key(const xp_expr *context)
     if (last->test != XP_TEST_NAME || last->axis == XP_AXIS_ATTRIBUTE) {
         return NULL;
     }
-    return last->local;
+    return last;
 }
 
 static int cmp_bucket(const void *a, const void *b)
@@ -533,7 +533,7 @@ static fse_err index_rules(compiler *c, sch_pattern *p)
     memset(p->buckets, 0, (p->n_rules + 1) * sizeof(*p->buckets));
     memset(&p->wildcard, 0, sizeof(p->wildcard));
     for (i = 0; i < p->n_rules && rc == FSE_OK; i++) {
-        const char *key = context_key(p->rules[i].context);
+        const xp_step *key = context_key(p->rules[i].context);
         sch_rule_bucket *b = NULL;
 
         if (key == NULL) {
@@ -541,13 +541,14 @@ static fse_err index_rules(compiler *c, sch_pattern *p)
             continue;
         }
         for (j = 0; j < p->n_buckets; j++) {
-            if (strcmp(p->buckets[j].local, key) == 0) {
+            if (strcmp(p->buckets[j].local, key->local) == 0) {
                 b = &p->buckets[j];
             }
         }
         if (b == NULL) {
             b = &p->buckets[p->n_buckets++];
-            b->local = key;
+            b->local = key->local;
+            b->name_index = key->name_index;
         }
         rc = bucket_add(c, b, &p->rules[i], p->n_rules);
     }

@@ -402,6 +402,7 @@ typedef struct sch_rule {
 /* Rules indexed by the local name their context's last step tests. */
 typedef struct sch_rule_bucket {
     const char *local;      /* NULL: rules whose last step is a wildcard */
+    size_t name_index;      /* index of local in the schema's name table */
     const sch_rule **rules; /* in file order */
     size_t n_rules;
 } sch_rule_bucket;

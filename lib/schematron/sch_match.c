@@ -155,5 +155,6 @@ bool fse_sch__pattern_matches(xp_ctx *ctx, const xp_expr *pattern, xmlNode *node
         *out = pattern->absolute && node->type == XML_DOCUMENT_NODE;
         return true;
     }
-    return match_steps(ctx, pattern, pattern->n_steps - 1, node, out);
+    /* The whole context is asked once per node: only its prefixes are memoised. */
+    return match_steps_uncached(ctx, pattern, pattern->n_steps - 1, node, out);
 }

@@ -29,6 +29,10 @@ typedef struct run_state {
     fse_sch_result *result;
     size_t cap_findings;
     fse_err rc;
+    /* The pattern's rule buckets by interned element name (open addressing),
+     * built per run when names are interned; NULL: search by text. */
+    const sch_rule_bucket **bucket_slots;
+    size_t bucket_mask;
 } run_state;
 
 /* ------------------------------------------------------ document order -- */
@@ -379,11 +383,68 @@ static const sch_rule_bucket *find_bucket(const sch_pattern *p, const char *loca
     return NULL;
 }
 
+static size_t pointer_hash(const void *p, size_t mask)
+{
+    return (size_t)(((uintptr_t)p >> 4) * 0x9E3779B97F4A7C15u >> 7) & mask;
+}
+
+/* Index the pattern's buckets by the document's interned name pointers. */
+static fse_err index_buckets(run_state *st, const xp_ctx *ctx)
+{
+    const sch_pattern *p = st->pattern;
+    size_t n = 16;
+    size_t i;
+
+    fse_free(st->bucket_slots);
+    st->bucket_slots = NULL;
+    if (ctx->names == NULL) {
+        return FSE_OK;
+    }
+    while (n < 4 * p->n_buckets) {
+        n *= 2;
+    }
+    st->bucket_slots = fse_calloc(n, sizeof(*st->bucket_slots));
+    if (st->bucket_slots == NULL) {
+        return fse_error_set(FSE_E_NOMEM, "schematron", "rule index");
+    }
+    st->bucket_mask = n - 1;
+    for (i = 0; i < p->n_buckets; i++) {
+        const xmlChar *name = ctx->names[p->buckets[i].name_index];
+        size_t h;
+
+        if (name == NULL) {
+            continue; /* no element of this document has that name */
+        }
+        for (h = pointer_hash(name, st->bucket_mask); st->bucket_slots[h] != NULL;
+             h = (h + 1) & st->bucket_mask) {
+        }
+        st->bucket_slots[h] = &p->buckets[i];
+    }
+    return FSE_OK;
+}
+
+static const sch_rule_bucket *bucket_of(const run_state *st, const xp_ctx *ctx, const xmlNode *node)
+{
+    size_t h;
+
+    if (st->bucket_slots == NULL) {
+        return find_bucket(st->pattern, (const char *)node->name);
+    }
+    for (h = pointer_hash(node->name, st->bucket_mask); st->bucket_slots[h] != NULL;
+         h = (h + 1) & st->bucket_mask) {
+        if (ctx->names[st->bucket_slots[h]->name_index] == node->name) {
+            return st->bucket_slots[h];
+        }
+    }
+    return NULL;
+}
+
 /* First rule of the pattern whose context matches node, or NULL. */
-static bool first_matching_rule(xp_ctx *ctx, const sch_pattern *p, xmlNode *node,
+static bool first_matching_rule(const run_state *st, xp_ctx *ctx, xmlNode *node,
                                 const sch_rule **out)
 {
-    const sch_rule_bucket *named = find_bucket(p, (const char *)node->name);
+    const sch_pattern *p = st->pattern;
+    const sch_rule_bucket *named = bucket_of(st, ctx, node);
     size_t i = 0;
     size_t j = 0;
     size_t n_named = named != NULL ? named->n_rules : 0;
@@ -455,7 +516,7 @@ static bool run_pattern(run_state *st, xp_ctx *ctx, xmlDocPtr doc)
             continue;
         }
         mark = fse_sch__arena_mark(&st->scratch);
-        ok = first_matching_rule(ctx, st->pattern, cur, &rule) &&
+        ok = first_matching_rule(st, ctx, cur, &rule) &&
              (rule == NULL || fire_rule(st, ctx, rule, cur));
         fse_sch__arena_reset(&st->scratch, mark);
         if (!ok) {
@@ -534,6 +595,10 @@ fse_err fse_sch_run(const fse_sch_schema *schema, xmlDocPtr doc, fse_sch_result 
     ctx.user = &st;
     for (i = 0; i < schema->n_patterns; i++) {
         st.pattern = &schema->patterns[i];
+        rc = index_buckets(&st, &ctx);
+        if (rc != FSE_OK) {
+            goto done;
+        }
         memset(ctx.var_state, 0, slots * sizeof(*ctx.var_state));
         if (!run_pattern(&st, &ctx, doc)) {
             break;
@@ -558,6 +623,7 @@ done:
     fse_sch_result_free(st.result);
     pcre2_match_data_free(ctx.match_data);
     fse_sch__index_free(children);
+    fse_free(st.bucket_slots);
     fse_sch__memo_free(memo);
     fse_free((void *)ctx.names);
     fse_free(ctx.cache);
