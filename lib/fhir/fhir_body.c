@@ -23,11 +23,13 @@ const fhir_rules fhir_section_common = FHIR_RULES(section_common_rules);
 extern const fhir_doc_map fhir_map_lab;
 extern const fhir_doc_map fhir_map_sing_vacc;
 extern const fhir_doc_map fhir_map_cert_vacc;
+extern const fhir_doc_map fhir_map_ldo;
 
 static const fhir_doc_map *const maps[] = {
     &fhir_map_lab,
     &fhir_map_sing_vacc,
     &fhir_map_cert_vacc,
+    &fhir_map_ldo,
 };
 
 const fhir_doc_map *fhir_doc_map_get(fse_doc_type type)

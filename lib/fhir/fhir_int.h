@@ -273,6 +273,8 @@ typedef enum fhir_op {
     FHIR_OP_PERIOD,    /* IVL_TS -> Period */
     FHIR_OP_QTY,       /* PQ -> Quantity (decimal text kept) */
     FHIR_OP_NUM,       /* attribute named arg -> number */
+    FHIR_OP_NUM_CONST, /* number arg (decimal text) once per match */
+    FHIR_OP_CODING_CC, /* CD/CE -> CodeableConcept with one coding, no translations */
     FHIR_OP_IDENT,     /* II -> Identifier */
     FHIR_OP_NARRATIVE, /* narrative -> xhtml div string */
     FHIR_OP_NEST,      /* object at dst (NULL: the target itself), sub-rules (arg: fhir_rules) */
@@ -325,7 +327,7 @@ typedef struct fhir_res_desc {
  * Targets of FHIR_OP_REF, given as arg: "Patient", "Encounter",
  * "Composition", "DocumentReference" name the header resources; "^Type"
  * the innermost resource of that type being built; "^" the parent of the
- * resource being built.
+ * resource being built; "@Type" the last resource of that type created.
  */
 
 /* Apply rules with CDA context src into target object tgt. */

@@ -71,6 +71,16 @@ static const fhir_entry *ref_target(fhir_ctx *c, const char *name)
         }
         return fhir_stack_find(c, name + 1);
     }
+    if (name[0] == '@') {
+        const fhir_entry *e;
+        const fhir_entry *last = NULL;
+        for (e = c->entries; e != NULL; e = e->next) {
+            if (strcmp(e->type, name + 1) == 0) {
+                last = e;
+            }
+        }
+        return last;
+    }
     if (strcmp(name, "Patient") == 0) {
         return c->patient;
     }
@@ -245,6 +255,19 @@ static void apply_one(fhir_ctx *c, const fhir_rule *r, const xmlNode *m, fhir_no
                            fhir_node_new(FA(c), FHIR_NODE_NUMBER, fhir_cda_attr(c, m, r->arg)));
         }
         break;
+    case FHIR_OP_NUM_CONST:
+        obj = fhir_rules_dst(c, tgt, r->dst, &key);
+        fhir_rules_put(c, obj, key, fhir_node_new(FA(c), FHIR_NODE_NUMBER, r->arg));
+        break;
+    case FHIR_OP_CODING_CC: {
+        fhir_node *coding = fhir_node_new(FA(c), FHIR_NODE_OBJECT, NULL);
+        fhir_conv_coding(c, coding, m);
+        fhir_remove(coding, "version");
+        if (!fhir_empty(coding)) {
+            fhir_append(fhir_arr(FA(c), new_obj(c, tgt, r->dst), "coding"), coding);
+        }
+        break;
+    }
     case FHIR_OP_IDENT:
         fhir_conv_identifier(c, new_obj(c, tgt, r->dst), m);
         break;

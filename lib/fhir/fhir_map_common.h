@@ -1,0 +1,41 @@
+/*
+ * lib/fhir/fhir_map_common.h - body mapping pieces several document types
+ * share (observation status and values, procedure status, body
+ * practitioners, clinical status, allergies, medications and dosages).
+ * Included by the fhir_map_*.c files only.
+ */
+#ifndef FSE_FHIR_MAP_COMMON_H
+#define FSE_FHIR_MAP_COMMON_H
+
+#include "fhir_int.h"
+
+extern const fhir_code_map fhir_obs_status[];
+extern const fhir_code_map fhir_procedure_status[];
+/* value:INT, BL, CD, CE, PQ, ST */
+extern const fhir_value_kind fhir_obs_values[];
+
+/* FHIR_OP_FN: a Practitioner candidate (scoring tag r->arg) from an entity
+ * element (assignedEntity, participantRole), a Reference at r->dst when it
+ * has a "<root>-<extension>" id. */
+void fhir_body_practitioner(fhir_ctx *c, const xmlNode *entity, fhir_node *tgt, const fhir_rule *r);
+/* FHIR_OP_FN on a status observation (33999-4): clinicalStatus with the
+ * code system r->arg (active/inactive from LA16666-2/LA18632-2). */
+void fhir_clinical_status(fhir_ctx *c, const xmlNode *obs, fhir_node *tgt, const fhir_rule *r);
+
+/* Range {low, high} of an IVL_PQ (value and unit each). */
+extern const fhir_rules fhir_range;
+/* Ratio of a PIVL_TS period: period / 1 period unit. */
+extern const fhir_rules fhir_period_ratio;
+
+/* Medication from a substanceAdministration (form, code, strength, amount). */
+extern const fhir_res_desc fhir_medication;
+/* Allergy from an entry act, or from the narrative of a section without entries. */
+extern const fhir_res_desc fhir_allergy;
+extern const fhir_res_desc fhir_allergy_narrative;
+/* MedicationRequest of a prescription entry, or from the narrative only. */
+extern const fhir_res_desc fhir_prescription;
+extern const fhir_res_desc fhir_prescription_narrative;
+/* MedicationAdministration from the narrative only. */
+extern const fhir_res_desc fhir_administration_narrative;
+
+#endif /* FSE_FHIR_MAP_COMMON_H */
