@@ -261,7 +261,7 @@ typedef struct fhir_rule fhir_rule;
 /* What a rule writes. */
 typedef enum fhir_op {
     FHIR_OP_CC = 0,    /* CD/CE -> CodeableConcept */
-    FHIR_OP_CODING,    /* CD/CE -> Coding (code, system, display) */
+    FHIR_OP_CODING,    /* CD/CE -> Coding (code, system, display; no version) */
     FHIR_OP_CODE,      /* @code -> string */
     FHIR_OP_MAP,       /* @code through arg (fhir_code_map[]) -> string */
     FHIR_OP_CONST,     /* arg (string) once per match */
@@ -291,7 +291,8 @@ typedef void (*fhir_rule_fn)(fhir_ctx *c, const xmlNode *src, fhir_node *tgt, co
 
 struct fhir_rule {
     const char *src; /* CDA path from the context element; NULL: the context itself */
-    const char *dst; /* FHIR path: "a.b.c", a trailing "[]" on a step appends */
+    const char *dst; /* FHIR path: "a.b.c", a trailing "[]" on a step appends; a first
+                      * step "@Type" or "^Type" (see FHIR_OP_REF) writes into that resource */
     fhir_op op;
     const void *arg;
     fhir_rule_fn fn; /* FHIR_OP_FN only */

@@ -55,7 +55,9 @@ static void clinical_status(fhir_ctx *c, const xmlNode *obs, fhir_node *tgt, con
     const char *code = fhir_cda_attr(c, v, "code");
     fhir_node *coding = fhir_node_new(FA(c), FHIR_NODE_OBJECT, NULL);
 
-    if (code != NULL && strcmp(code, "LA16666-2") == 0) {
+    if (code != NULL && strcmp(code, "LA9041-0") == 0) {
+        fhir_put_str(FA(c), coding, "code", "resolved");
+    } else if (code != NULL && strcmp(code, "LA16666-2") == 0) {
         fhir_put_str(FA(c), coding, "code", "active");
     } else if (code != NULL && strcmp(code, "LA18632-2") == 0) {
         fhir_put_str(FA(c), coding, "code", "inactive");
@@ -78,7 +80,7 @@ void fhir_clinical_status(fhir_ctx *c, const xmlNode *obs, fhir_node *tgt, const
 }
 
 /* The allergy maps write no text. */
-static void allergy_status(fhir_ctx *c, const xmlNode *obs, fhir_node *tgt, const fhir_rule *r)
+void fhir_allergy_status(fhir_ctx *c, const xmlNode *obs, fhir_node *tgt, const fhir_rule *r)
 {
     clinical_status(c, obs, tgt, r, false);
 }
@@ -166,7 +168,7 @@ static const fhir_rules reaction = FHIR_RULES(reaction_rules);
 static const fhir_rule allergy_rules[] = {
     {ALLERGY_OBS "/entryRelationship/observation[code/@code='33999-4']", "clinicalStatus",
      FHIR_OP_FN, "http://terminology.hl7.org/CodeSystem/allergyintolerance-clinical",
-     allergy_status},
+     fhir_allergy_status},
     {ALLERGY_OBS "/statusCode[@code='completed']", "verificationStatus.coding[].system",
      FHIR_OP_CONST, "http://terminology.hl7.org/CodeSystem/allergyintolerance-verification", NULL},
     {ALLERGY_OBS "/statusCode[@code='completed']", "verificationStatus.coding.code", FHIR_OP_CONST,

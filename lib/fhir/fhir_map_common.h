@@ -21,6 +21,8 @@ void fhir_body_practitioner(fhir_ctx *c, const xmlNode *entity, fhir_node *tgt, 
 /* FHIR_OP_FN on a status observation (33999-4): clinicalStatus with the
  * code system r->arg (active/inactive from LA16666-2/LA18632-2). */
 void fhir_clinical_status(fhir_ctx *c, const xmlNode *obs, fhir_node *tgt, const fhir_rule *r);
+/* The same without the text (the allergy maps). */
+void fhir_allergy_status(fhir_ctx *c, const xmlNode *obs, fhir_node *tgt, const fhir_rule *r);
 
 /* Range {low, high} of an IVL_PQ (value and unit each). */
 extern const fhir_rules fhir_range;

@@ -32,10 +32,29 @@ fhir_node *fhir_rules_put(fhir_ctx *c, fhir_node *obj, const char *key, fhir_nod
     return fhir_put(FA(c), obj, key, value);
 }
 
+static const fhir_entry *ref_target(fhir_ctx *c, const char *name);
+
 fhir_node *fhir_rules_dst(fhir_ctx *c, fhir_node *tgt, const char *dst, const char **key_out)
 {
     const char *dot;
     char name[KEY_MAX];
+
+    if (dst[0] == '@' || dst[0] == '^') {
+        /* "@Type.path" / "^Type.path": a path in another resource */
+        const fhir_entry *e;
+        dot = strchr(dst, '.');
+        if (dot == NULL || (size_t)(dot - dst) >= sizeof(name)) {
+            return NULL;
+        }
+        memcpy(name, dst, (size_t)(dot - dst));
+        name[dot - dst] = '\0';
+        e = ref_target(c, name);
+        if (e == NULL) {
+            return NULL;
+        }
+        tgt = e->res;
+        dst = dot + 1;
+    }
 
     while ((dot = strchr(dst, '.')) != NULL) {
         size_t len = (size_t)(dot - dst);
@@ -216,7 +235,10 @@ static void apply_one(fhir_ctx *c, const fhir_rule *r, const xmlNode *m, fhir_no
         fhir_conv_cc(c, new_obj(c, tgt, r->dst), m);
         break;
     case FHIR_OP_CODING:
-        fhir_conv_coding(c, new_obj(c, tgt, r->dst), m);
+        /* the maps' Coding rules carry code, system and display only */
+        obj = new_obj(c, tgt, r->dst);
+        fhir_conv_coding(c, obj, m);
+        fhir_remove(obj, "version");
         break;
     case FHIR_OP_CODE:
         put_string(c, tgt, r->dst, fhir_cda_attr(c, m, "code"));
