@@ -86,6 +86,7 @@ static void usage(FILE *out)
                  "(server.*, store.*, jwt.*, validate.*; see fse config dump); the flags\n"
                  "override server.port, server.bind and validate.rules_dir.\n"
                  "Create the master key first: fse keys create --config FILE.\n"
+                 "Once listening, the base URL (http://ADDR:PORT/v1) is printed on stdout.\n"
                  "SIGTERM or SIGINT stops accepting, drains in-flight requests, then exits.\n"
                  "\n"
                  "Exit status: 0 clean shutdown, 1 requests cut at shutdown, 2 error.\n");
@@ -268,6 +269,11 @@ static int run(const fse_config *cfg, serve_log *log)
     fprintf(stderr, "fse serve: listening on %s://%s:%u/v1 (audience %s)\n",
             tls.cert != NULL ? "https" : "http", cfg->server.bind,
             (unsigned)fse_http_server_port(srv), cfg->jwt.audience);
+    /* The bound base URL alone on stdout, for scripts (server.port = 0). */
+    printf("%s://%s%s%s:%u/v1\n", tls.cert != NULL ? "https" : "http",
+           strchr(cfg->server.bind, ':') != NULL ? "[" : "", cfg->server.bind,
+           strchr(cfg->server.bind, ':') != NULL ? "]" : "", (unsigned)fse_http_server_port(srv));
+    fflush(stdout);
     rc = fse_http_server_wait(srv);
     status = rc == FSE_OK ? 0 : 1;
 done:

@@ -18,6 +18,8 @@ static const fse_cmd commands[] = {
     {"serve", "run the Gateway FSE 2.0 endpoints (fse serve [--config FILE])", cmd_serve},
     {"audit", "verify the hash-chained audit log (fse audit verify [--config FILE])", cmd_audit},
     {"keys", "create or rotate the master key (fse keys create|rotate)", cmd_keys},
+    {"demo", "start a node, publish generated documents over HTTP (fse demo [--no-wait])",
+     cmd_demo},
 };
 
 static void usage(FILE *out)
