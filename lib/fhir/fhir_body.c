@@ -25,9 +25,11 @@ extern const fhir_doc_map fhir_map_sing_vacc;
 extern const fhir_doc_map fhir_map_cert_vacc;
 extern const fhir_doc_map fhir_map_ldo;
 extern const fhir_doc_map fhir_map_rad;
+extern const fhir_doc_map fhir_map_rsa;
 
 static const fhir_doc_map *const maps[] = {
-    &fhir_map_lab, &fhir_map_sing_vacc, &fhir_map_cert_vacc, &fhir_map_ldo, &fhir_map_rad,
+    &fhir_map_lab, &fhir_map_sing_vacc, &fhir_map_cert_vacc,
+    &fhir_map_ldo, &fhir_map_rad,       &fhir_map_rsa,
 };
 
 const fhir_doc_map *fhir_doc_map_get(fse_doc_type type)

@@ -40,4 +40,19 @@ extern const fhir_res_desc fhir_prescription_narrative;
 /* MedicationAdministration from the narrative only. */
 extern const fhir_res_desc fhir_administration_narrative;
 
+/* Report tables shared by RAD, RSA, RAP (fhir_map_report.c). */
+extern const fhir_res_desc fhir_report_observation;
+extern const fhir_res_desc fhir_report_condition;
+extern const fhir_res_desc fhir_report_allergy;
+extern const fhir_res_desc fhir_report_family;
+extern const fhir_res_desc fhir_report_family_list;
+extern const fhir_res_desc fhir_report_family_list_rsa;
+extern const fhir_res_desc fhir_report_allergy_list;
+extern const fhir_res_desc fhir_report_allergy_list_section;
+/* Observations of narrative-only sections (allergies: with an AllergyIntolerance). */
+extern const fhir_res_desc fhir_report_allergy_text_obs;
+extern const fhir_res_desc fhir_report_text_obs;
+/* The DiagnosticReport of the whole document (fhir_doc_map.before_body). */
+void fhir_report_create(fhir_ctx *c);
+
 #endif /* FSE_FHIR_MAP_COMMON_H */
