@@ -185,8 +185,9 @@ static const char *const search_paths[] = {
 };
 
 /* R4 choice elements of type Reference: the path uses the element name. */
-static const char *const choice_refs[] = {"medicationReference", "itemReference", "valueReference",
-                                          "targetReference", "reportedReference"};
+static const char *const choice_refs[] = {"medicationReference", "itemReference",
+                                          "valueReference",      "targetReference",
+                                          "reportedReference",   "authorReference"};
 
 typedef struct edge {
     size_t src;

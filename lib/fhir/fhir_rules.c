@@ -224,6 +224,38 @@ fhir_entry *fhir_rules_new(fhir_ctx *c, const fhir_res_desc *desc, const xmlNode
     return e;
 }
 
+/* FHIR_OP_NEW: a POST resource from the descriptor, its Reference at dst. */
+static void new_resource(fhir_ctx *c, const fhir_rule *r, const xmlNode *m, fhir_node *tgt)
+{
+    const fhir_res_desc *desc = r->arg;
+    fhir_entry *e = fhir_entry_post(c, desc->type);
+    const char *key;
+    fhir_node *obj;
+
+    if (e == NULL) {
+        return;
+    }
+    if (r->dst != NULL) {
+        obj = fhir_rules_dst(c, tgt, r->dst, &key);
+        fhir_ref(c, obj, key, e);
+    }
+    fhir_stack_push(c, e);
+    fhir_rules_apply(c, &desc->rules, m, e->res);
+    fhir_stack_pop(c);
+}
+
+/* FHIR_OP_CODING_CC: one coding without version or translations. */
+static void coding_cc(fhir_ctx *c, fhir_node *cc, const xmlNode *m)
+{
+    fhir_node *coding = fhir_node_new(FA(c), FHIR_NODE_OBJECT, NULL);
+
+    fhir_conv_coding(c, coding, m);
+    fhir_remove(coding, "version");
+    if (!fhir_empty(coding)) {
+        fhir_append(fhir_arr(FA(c), cc, "coding"), coding);
+    }
+}
+
 /* One rule on one matched element. */
 static void apply_one(fhir_ctx *c, const fhir_rule *r, const xmlNode *m, fhir_node *tgt)
 {
@@ -281,15 +313,9 @@ static void apply_one(fhir_ctx *c, const fhir_rule *r, const xmlNode *m, fhir_no
         obj = fhir_rules_dst(c, tgt, r->dst, &key);
         fhir_rules_put(c, obj, key, fhir_node_new(FA(c), FHIR_NODE_NUMBER, r->arg));
         break;
-    case FHIR_OP_CODING_CC: {
-        fhir_node *coding = fhir_node_new(FA(c), FHIR_NODE_OBJECT, NULL);
-        fhir_conv_coding(c, coding, m);
-        fhir_remove(coding, "version");
-        if (!fhir_empty(coding)) {
-            fhir_append(fhir_arr(FA(c), new_obj(c, tgt, r->dst), "coding"), coding);
-        }
+    case FHIR_OP_CODING_CC:
+        coding_cc(c, new_obj(c, tgt, r->dst), m);
         break;
-    }
     case FHIR_OP_IDENT:
         fhir_conv_identifier(c, new_obj(c, tgt, r->dst), m);
         break;
@@ -305,20 +331,9 @@ static void apply_one(fhir_ctx *c, const fhir_rule *r, const xmlNode *m, fhir_no
     case FHIR_OP_VALUE:
         value(c, tgt, r->dst, r->arg, m);
         break;
-    case FHIR_OP_NEW: {
-        fhir_entry *e = fhir_entry_post(c, ((const fhir_res_desc *)r->arg)->type);
-        if (e == NULL) {
-            break;
-        }
-        if (r->dst != NULL) {
-            obj = fhir_rules_dst(c, tgt, r->dst, &key);
-            fhir_ref(c, obj, key, e);
-        }
-        fhir_stack_push(c, e);
-        fhir_rules_apply(c, &((const fhir_res_desc *)r->arg)->rules, m, e->res);
-        fhir_stack_pop(c);
+    case FHIR_OP_NEW:
+        new_resource(c, r, m, tgt);
         break;
-    }
     case FHIR_OP_REF:
         obj = fhir_rules_dst(c, tgt, r->dst, &key);
         fhir_ref(c, obj, key, ref_target(c, r->arg));
