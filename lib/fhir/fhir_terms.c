@@ -89,7 +89,7 @@ const char *fhir_oid_uri(fhir_ctx *c, const char *oid)
     return fhir_arena_printf(FA(c), "urn:oid:%s", oid);
 }
 
-/* eds-fhir §2.6: the codice fiscale system is a choice (lib/fhir/README.md). */
+/* eds-fhir §2.6: the codice fiscale system is a choice (docs/fhir.md). */
 const char *fhir_id_system(fhir_ctx *c, const char *root)
 {
     if (root != NULL && strcmp(root, FSE_CDA_OID_CF) == 0 &&
