@@ -13,6 +13,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -143,6 +144,11 @@ static void serve_start(serve_child *s, const char *extra)
     s->pid = fork();
     assert_true(s->pid >= 0);
     if (s->pid == 0) {
+        int null = open("/dev/null", O_WRONLY);
+
+        /* Never outlive the test, never hold the test runner's stdout. */
+        prctl(PR_SET_PDEATHSIG, SIGKILL);
+        dup2(null, 1);
         dup2(pipefd[1], 2);
         close(pipefd[0]);
         execl(tool, tool, "serve", "--config", s->conf, (char *)NULL);
