@@ -7,17 +7,15 @@
  * Owns the role table (which CDA participation becomes which
  * PractitionerRole/Practitioner/Organization, with which scoring tag) and the
  * order in which the header entries are created (it decides dedup ties).
- * Does not own the shared-entity conventions (fhir_party.c) or the body
- * (fhir_body.c and the per-type tables).
+ * Does not own the shared-entity conventions (fhir_party.c), the patient and
+ * the participants about the patient (fhir_patient.c) or the body (fhir_body.c
+ * and the per-type tables).
  */
 #include "fhir_int.h"
 
 #include <string.h>
 
 #define TAG "ClinicalDocument/"
-#define ROOTS_PATIENT_URL                                                                          \
-    "2.16.840.1.113883.2.9.4.3.2 2.16.840.1.113883.2.9.4.3.7 2.16.840.1.113883.2.9.4.3.3 "         \
-    "2.16.840.1.113883.2.9.4.3.17 2.16.840.1.113883.2.9.4.3.18 2.16.840.1.113883.2.9.4.3.15 "
 
 /* The participations of the header (FULLHEADER ClinicalDocumentComposition). */
 static const fhir_party role_author = {TAG "author",
@@ -85,88 +83,6 @@ static const fhir_party role_enc_participant = {TAG "encounterParticipant",
                                                 TAG "encounterParticipant/scopingOrganization",
                                                 "functionCode | assignedEntity/code",
                                                 FHIR_PARTY_ANY_ROOT};
-
-static void patient_identifiers(fhir_ctx *c, const xmlNode *role)
-{
-    fhir_nodes ids = fhir_cda_select(c, role, "id");
-    size_t i;
-
-    for (i = 0; i < ids.n; i++) {
-        const char *root = fhir_cda_attr(c, ids.items[i], "root");
-        const char *ext = fhir_cda_attr(c, ids.items[i], "extension");
-        fhir_node *ident = fhir_push(FA(c), c->patient->res, "identifier");
-        fhir_put_str(FA(c), ident, "system", root != NULL ? fhir_id_system(c, root) : NULL);
-        fhir_put_str(FA(c), ident, "value", ext);
-        if (fhir_cda_attr(c, ids.items[i], "assigningAuthorityName") != NULL) {
-            fhir_put_str(FA(c), fhir_obj(FA(c), ident, "assigner"), "display",
-                         fhir_cda_attr(c, ids.items[i], "assigningAuthorityName"));
-        }
-        /* patient identifiers of the national and regional registries */
-        if (root != NULL && ext != NULL &&
-            (strstr(ROOTS_PATIENT_URL, fhir_arena_printf(FA(c), "%s ", root)) != NULL ||
-             (strncmp(root, "2.16.840.1.113883.2.9.2.", 24) == 0 &&
-              (strstr(root, ".4.1.1") != NULL || strstr(root, ".4.1") != NULL)))) {
-            c->patient->cond = c->opts->cond_url == FSE_FHIR_COND_SYSTEM_VALUE
-                                   ? fhir_arena_printf(FA(c), "%s|%s", fhir_id_system(c, root), ext)
-                                   : ext;
-        }
-    }
-}
-
-/* ClinicalDocumentPatientRole. */
-static void patient(fhir_ctx *c, const xmlNode *role)
-{
-    fhir_node *res = c->patient->res;
-    const xmlNode *pat = fhir_cda_first(c, role, "patient");
-    fhir_nodes v;
-    size_t i;
-
-    patient_identifiers(c, role);
-    v = fhir_cda_select(c, role, "addr");
-    for (i = 0; i < v.n; i++) {
-        fhir_conv_address(c, fhir_push(FA(c), res, "address"), v.items[i]);
-    }
-    v = fhir_cda_select(c, role, "telecom");
-    for (i = 0; i < v.n; i++) {
-        fhir_conv_telecom(c, fhir_push(FA(c), res, "telecom"), v.items[i]);
-    }
-    if (pat == NULL) {
-        return;
-    }
-    if (c->opts->compat == FSE_FHIR_COMPAT_ENGINE_2023) {
-        v = fhir_cda_select(c, pat, "name");
-        for (i = 0; i < v.n; i++) {
-            fhir_conv_name(c, fhir_push(FA(c), res, "name"), v.items[i]);
-        }
-    }
-    fhir_put_str(FA(c), res, "gender",
-                 fhir_map_code(fhir_cm_gender,
-                               fhir_cda_path_attr(c, pat, "administrativeGenderCode", "code")));
-    fhir_put_str(FA(c), res, "birthDate",
-                 fhir_ts_date(c, fhir_cda_path_attr(c, pat, "birthTime", "value")));
-    if (fhir_cda_first(c, pat, "deceasedInd[@value='false']") != NULL) {
-        fhir_put_bool(FA(c), res, "deceasedBoolean", false);
-    }
-    if (fhir_cda_first(c, pat, "deceasedInd[@value='true']") != NULL) {
-        const char *t = fhir_cda_path_attr(c, pat, "deceasedTime", "value");
-        if (t != NULL) {
-            fhir_put_str(FA(c), res, "deceasedDateTime", fhir_ts_datetime(c, t));
-        } else {
-            fhir_put_bool(FA(c), res, "deceasedBoolean", true);
-        }
-    }
-    v = fhir_cda_select(c, pat, "maritalStatusCode");
-    for (i = 0; i < v.n; i++) {
-        fhir_conv_cc(c, fhir_obj(FA(c), res, "maritalStatus"), v.items[i]);
-    }
-    v = fhir_cda_select(c, pat, "birthplace/place/addr");
-    for (i = 0; i < v.n; i++) {
-        fhir_node *ext = fhir_push(FA(c), res, "extension");
-        fhir_put_str(FA(c), ext, "url",
-                     "http://hl7.org/fhir/StructureDefinition/patient-birthPlace");
-        fhir_conv_address(c, fhir_obj(FA(c), ext, "valueAddress"), v.items[i]);
-    }
-}
 
 /* Composition.author for the author and the data enterer. */
 static void authors(fhir_ctx *c)
@@ -577,7 +493,7 @@ void fhir_header_map(fhir_ctx *c)
     fhir_put_str(FA(c), fhir_obj(FA(c), content, "attachment"), "title", "string");
     fhir_ref(c, fhir_obj(FA(c), c->docref->res, "context"), "related[]", c->composition);
     if (role != NULL) {
-        patient(c, role);
+        fhir_patient_map(c, role);
     }
     authors(c);
     informants(c);
@@ -585,6 +501,7 @@ void fhir_header_map(fhir_ctx *c)
     recipients(c);
     authenticators(c);
     participants(c);
+    fhir_patient_participants(c);
     orders(c);
     service_events(c);
     if (fhir_cda_first(c, c->cda, "componentOf") == NULL) {

@@ -282,7 +282,9 @@ typedef enum fhir_op {
     FHIR_OP_VALUE,     /* ANY by xsi:type -> <dst><Type> (arg: fhir_value_kind[]) */
     FHIR_OP_NEW,       /* new POST resource (arg: fhir_res_desc), Reference at dst */
     FHIR_OP_REF,       /* Reference to a resource named by arg (see fhir_ref_target) */
-    FHIR_OP_FN         /* custom function (fn) */
+    FHIR_OP_FN,        /* custom function (fn) */
+    FHIR_OP_BOOL,      /* boolean arg ("true" or "false") once per match */
+    FHIR_OP_OID        /* attribute named arg (an OID) -> system URI (special-oid2uri) */
 } fhir_op;
 
 /* A custom mapping step: src is the matched CDA element, tgt the target
@@ -373,6 +375,12 @@ fhir_entry *fhir_party_role(fhir_ctx *c, const fhir_party *p, const xmlNode *par
 
 /* Header resources, in the order the official FULLHEADER map creates them. */
 void fhir_header_map(fhir_ctx *c);
+/* The Patient from recordTarget/patientRole, its guardians and provider
+ * organization (fhir_patient.c). */
+void fhir_patient_map(fhir_ctx *c, const xmlNode *patient_role);
+/* Header participants about the patient: NOK/ECON/CAREGIVER RelatedPersons,
+ * the GUAR organization (fhir_patient.c). */
+void fhir_patient_participants(fhir_ctx *c);
 
 /* Per-type section mapping: sections of structuredBody into Composition. */
 typedef struct fhir_doc_map {

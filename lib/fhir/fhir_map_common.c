@@ -85,6 +85,47 @@ void fhir_allergy_status(fhir_ctx *c, const xmlNode *obs, fhir_node *tgt, const 
     clinical_status(c, obs, tgt, r, false);
 }
 
+void fhir_choice_period(fhir_ctx *c, const xmlNode *ivl, fhir_node *tgt, const fhir_rule *r)
+{
+    const char *key = NULL;
+    fhir_node *obj = fhir_rules_dst(c, tgt, r->dst, &key);
+
+    fhir_remove(obj, fhir_arena_printf(FA(c), "%sDateTime", key));
+    fhir_conv_period(c, fhir_obj(FA(c), obj, fhir_arena_printf(FA(c), "%sPeriod", key)), ivl);
+}
+
+void fhir_body_role(fhir_ctx *c, const xmlNode *entity, fhir_node *tgt, const fhir_rule *r)
+{
+    fhir_entry *role = fhir_entry_post(c, "PractitionerRole");
+    fhir_nodes codes = fhir_cda_select(c, entity, "code");
+    fhir_entry *p;
+    const char *key = NULL;
+    fhir_node *obj;
+    size_t i;
+
+    if (role == NULL) {
+        return;
+    }
+    for (i = 0; i < codes.n; i++) {
+        fhir_conv_cc(c, fhir_push(FA(c), role->res, "code"), codes.items[i]);
+    }
+    p = fhir_party_practitioner(c, entity, fhir_cda_first(c, entity, "assignedPerson"), r->arg,
+                                FHIR_PARTY_ANY_ROOT);
+    if (p != NULL && fhir_cda_first(c, entity, "id[@root][@extension]") != NULL) {
+        fhir_ref(c, role->res, "practitioner", p);
+    }
+    obj = fhir_rules_dst(c, tgt, r->dst, &key);
+    fhir_ref(c, obj, key, role);
+}
+
+static const fhir_rule age_rules[] = {
+    {NULL, "value", FHIR_OP_NUM, "value", NULL},
+    {NULL, "unit", FHIR_OP_ATTR, "unit", NULL},
+    {NULL, "system", FHIR_OP_CONST, "http://unitsofmeasure.org", NULL},
+    {NULL, "code", FHIR_OP_ATTR, "unit", NULL},
+};
+const fhir_rules fhir_age = FHIR_RULES(age_rules);
+
 static const fhir_rule range_rules[] = {
     {"low", "low.value", FHIR_OP_NUM, "value", NULL},
     {"low", "low.unit", FHIR_OP_ATTR, "unit", NULL},

@@ -24,6 +24,20 @@ void fhir_clinical_status(fhir_ctx *c, const xmlNode *obs, fhir_node *tgt, const
 /* The same without the text (the allergy maps). */
 void fhir_allergy_status(fhir_ctx *c, const xmlNode *obs, fhir_node *tgt, const fhir_rule *r);
 
+/* FHIR_OP_FN on an IVL_TS: <r->dst>Period replaces <r->dst>DateTime (a
+ * choice element set twice keeps the last type, as the engine does). */
+void fhir_choice_period(fhir_ctx *c, const xmlNode *ivl, fhir_node *tgt, const fhir_rule *r);
+/* FHIR_OP_FN on an assignedEntity: a PractitionerRole (code from the entity)
+ * with its Practitioner candidate (scoring tag r->arg), Reference at r->dst.
+ * The role points at the practitioner only when it has a root-extension id. */
+void fhir_body_role(fhir_ctx *c, const xmlNode *entity, fhir_node *tgt, const fhir_rule *r);
+/* FHIR_OP_FN of the vaccination maps: the manufacturer Organization (a
+ * Reference unless r->arg) and the place Location (fhir_map_vacc.c). */
+void fhir_vacc_manufacturer(fhir_ctx *c, const xmlNode *org, fhir_node *imm, const fhir_rule *r);
+void fhir_vacc_place(fhir_ctx *c, const xmlNode *part, fhir_node *imm, const fhir_rule *r);
+
+/* Age {value, unit, system UCUM, code} from a PQ. */
+extern const fhir_rules fhir_age;
 /* Range {low, high} of an IVL_PQ (value and unit each). */
 extern const fhir_rules fhir_range;
 /* Ratio of a PIVL_TS period: period / 1 period unit. */
@@ -54,5 +68,18 @@ extern const fhir_res_desc fhir_report_allergy_text_obs;
 extern const fhir_res_desc fhir_report_text_obs;
 /* The DiagnosticReport of the whole document (fhir_doc_map.before_body). */
 void fhir_report_create(fhir_ctx *c);
+
+/* Groups of the PSS map several of its sections call (fhir_map_pss_groups.c). */
+extern const fhir_res_desc fhir_pss_observation; /* Observation */
+extern const fhir_res_desc fhir_pss_organizer;   /* ObservationOrganizer */
+extern const fhir_res_desc fhir_pss_report;      /* DiagnosticReportFunction */
+extern const fhir_res_desc fhir_pss_procedure;   /* Procedure (and Device) */
+extern const fhir_res_desc fhir_pss_encounter;   /* EncounterFunction */
+extern const fhir_res_desc fhir_pss_careplan;    /* CarePlanFunction of a section */
+extern const fhir_rules fhir_pss_dosage;         /* MedicationStatement.dosage */
+/* Resources of sections without entries. */
+extern const fhir_res_desc fhir_pss_family_text;
+extern const fhir_res_desc fhir_pss_careplan_text;
+extern const fhir_res_desc fhir_pss_text_obs;
 
 #endif /* FSE_FHIR_MAP_COMMON_H */

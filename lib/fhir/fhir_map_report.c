@@ -84,19 +84,12 @@ static const fhir_rule allergy_rules[] = {
 const fhir_res_desc fhir_report_allergy = {"AllergyIntolerance", FHIR_RULES(allergy_rules)};
 
 /* group FamilyMemberFunction (src: the organizer) */
-static const fhir_rule age_rules[] = {
-    {NULL, "value", FHIR_OP_NUM, "value", NULL},
-    {NULL, "unit", FHIR_OP_ATTR, "unit", NULL},
-    {NULL, "system", FHIR_OP_CONST, "http://unitsofmeasure.org", NULL},
-    {NULL, "code", FHIR_OP_ATTR, "unit", NULL},
-};
-static const fhir_rules age = FHIR_RULES(age_rules);
 
 static const fhir_rule family_condition_rules[] = {
     {"code", "code", FHIR_OP_CC, NULL, NULL},
     {"value", "outcome", FHIR_OP_CC, NULL, NULL},
-    {"entryRelationship/observation[code/@code='35267-4']/value", "onsetAge", FHIR_OP_NEST, &age,
-     NULL},
+    {"entryRelationship/observation[code/@code='35267-4']/value", "onsetAge", FHIR_OP_NEST,
+     &fhir_age, NULL},
 };
 static const fhir_rules family_condition = FHIR_RULES(family_condition_rules);
 
@@ -121,7 +114,7 @@ static const fhir_rule family_rules[] = {
     {"component/observation/statusCode", "status", FHIR_OP_CODE, NULL, NULL},
     {"component/observation[effectiveTime]", "condition[]", FHIR_OP_NEST, &family_dated, NULL},
     {"component/observation/entryRelationship/observation[code/@code='39016-1']/value",
-     "deceasedAge", FHIR_OP_NEST, &age, NULL},
+     "deceasedAge", FHIR_OP_NEST, &fhir_age, NULL},
 };
 const fhir_res_desc fhir_report_family = {"FamilyMemberHistory", FHIR_RULES(family_rules)};
 
@@ -152,7 +145,7 @@ static const fhir_rule family_rsa_rules[] = {
     {"component/observation/text/reference", "note[].text", FHIR_OP_ATTR, "value", NULL},
     {"component/observation[effectiveTime]", "condition[]", FHIR_OP_NEST, &family_dated, NULL},
     {"component/observation/entryRelationship/observation[code/@code='39016-1']/value",
-     "deceasedAge", FHIR_OP_NEST, &age, NULL},
+     "deceasedAge", FHIR_OP_NEST, &fhir_age, NULL},
 };
 static const fhir_res_desc family_rsa = {"FamilyMemberHistory", FHIR_RULES(family_rsa_rules)};
 

@@ -9,7 +9,7 @@
  *
  * Owns the vaccination tables. Does not own the header (fhir_header.c).
  */
-#include "fhir_int.h"
+#include "fhir_map_common.h"
 
 #include <string.h>
 
@@ -68,7 +68,7 @@ static const fhir_rule indication_rules[] = {
 static const fhir_res_desc indication = {"Observation", FHIR_RULES(indication_rules)};
 
 /* The shared entities of an administration: manufacturer and place. */
-static void manufacturer(fhir_ctx *c, const xmlNode *org, fhir_node *imm, const fhir_rule *r)
+void fhir_vacc_manufacturer(fhir_ctx *c, const xmlNode *org, fhir_node *imm, const fhir_rule *r)
 {
     fhir_entry *e = fhir_party_org(c, org, "ClinicalDocument/body/manufacturerOrganization",
                                    FHIR_PARTY_NO_CHAIN);
@@ -78,7 +78,7 @@ static void manufacturer(fhir_ctx *c, const xmlNode *org, fhir_node *imm, const 
     }
 }
 
-static void place(fhir_ctx *c, const xmlNode *part, fhir_node *imm, const fhir_rule *r)
+void fhir_vacc_place(fhir_ctx *c, const xmlNode *part, fhir_node *imm, const fhir_rule *r)
 {
     fhir_entry *loc =
         fhir_entry_candidate(c, "Location", fhir_tag_weight("ClinicalDocument/body/participant"));
@@ -132,8 +132,8 @@ static const fhir_rule vaccination_rules[] = {
     {MATERIAL "/code", "vaccineCode", FHIR_OP_CC, NULL, NULL},
     {MATERIAL "/lotNumberText", "lotNumber", FHIR_OP_TEXT, NULL, NULL},
     {"consumable/manufacturedProduct/manufacturerOrganization", NULL, FHIR_OP_FN, NULL,
-     manufacturer},
-    {"participant", NULL, FHIR_OP_FN, NULL, place},
+     fhir_vacc_manufacturer},
+    {"participant", NULL, FHIR_OP_FN, NULL, fhir_vacc_place},
     {NULL, "protocolApplied[]", FHIR_OP_NEST, &protocol, NULL},
     {ER_OBS "[code/@code='59778-1']/value/high | " ER_OBS
             "[code/@code='30981-5']/value/high | " ER_OBS
@@ -158,7 +158,7 @@ static const fhir_rule exemption_rules[] = {
     {ER_OBS "[code/@code='85714-4']/code", "statusReason", FHIR_OP_CC, NULL, NULL},
     {ER_OBS "[code/@code='59784-9']/value/originalText/reference", "statusReason.text",
      FHIR_OP_ATTR, "value", NULL},
-    {"participant", NULL, FHIR_OP_FN, NULL, place},
+    {"participant", NULL, FHIR_OP_FN, NULL, fhir_vacc_place},
 };
 static const fhir_res_desc exemption = {"Immunization", FHIR_RULES(exemption_rules)};
 

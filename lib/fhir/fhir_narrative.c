@@ -3,8 +3,8 @@
  * XHTML div of a FHIR Narrative, as the official engine writes it: CDA
  * narrative elements renamed to their XHTML counterparts (list -> ul/ol,
  * item -> li, paragraph -> p, content -> span, caption -> h2, linkHtml -> a),
- * ID -> id, other attributes kept, whitespace-only text dropped, empty
- * elements self-closed.
+ * ID -> id, other attributes kept, comments and whitespace-only text dropped
+ * (next to a comment it is one space), empty elements self-closed.
  *
  * Owns this serialisation. Does not own where the div goes (the tables).
  */
@@ -70,6 +70,26 @@ static bool blank(const char *s)
     return true;
 }
 
+/*
+ * What a text node writes: its text, or nothing when it is white space only.
+ * White space next to a comment (the comment itself is dropped) is written as
+ * one space, as the official engine does.
+ */
+static const char *text_out(const xmlNode *ch)
+{
+    if (ch->type != XML_TEXT_NODE && ch->type != XML_CDATA_SECTION_NODE) {
+        return NULL;
+    }
+    if (!blank((const char *)ch->content)) {
+        return (const char *)ch->content;
+    }
+    if ((ch->prev != NULL && ch->prev->type == XML_COMMENT_NODE) ||
+        (ch->next != NULL && ch->next->type == XML_COMMENT_NODE)) {
+        return " ";
+    }
+    return NULL;
+}
+
 static void children(fse_buf *b, const xmlNode *n, unsigned depth);
 
 static void element(fse_buf *b, const xmlNode *n, unsigned depth)
@@ -93,9 +113,7 @@ static void element(fse_buf *b, const xmlNode *n, unsigned depth)
         xmlFree(v);
     }
     for (ch = n->children; ch != NULL && empty; ch = ch->next) {
-        if (ch->type == XML_ELEMENT_NODE ||
-            ((ch->type == XML_TEXT_NODE || ch->type == XML_CDATA_SECTION_NODE) &&
-             !blank((const char *)ch->content))) {
+        if (ch->type == XML_ELEMENT_NODE || text_out(ch) != NULL) {
             empty = false;
         }
     }
@@ -118,9 +136,8 @@ static void children(fse_buf *b, const xmlNode *n, unsigned depth)
     for (ch = n->children; ch != NULL; ch = ch->next) {
         if (ch->type == XML_ELEMENT_NODE) {
             element(b, ch, depth);
-        } else if ((ch->type == XML_TEXT_NODE || ch->type == XML_CDATA_SECTION_NODE) &&
-                   !blank((const char *)ch->content)) {
-            escape(b, (const char *)ch->content, false);
+        } else if (text_out(ch) != NULL) {
+            escape(b, text_out(ch), false);
         }
     }
 }

@@ -317,7 +317,10 @@ static fse_err collect(graph *g, size_t src, const char *path, json_t *v)
         int n = suffix != NULL
                     ? snprintf(sub, sizeof(sub), "%s.%.*s", path, (int)(suffix - key), key)
                     : snprintf(sub, sizeof(sub), "%s.%s", path, key);
-        if (n < 0 || (size_t)n >= sizeof(sub) || strcmp(key, "reference") == 0) {
+        /* Reference.reference is the edge itself; an element named "reference"
+         * holding a Reference (CarePlan.activity.reference) is walked */
+        if (n < 0 || (size_t)n >= sizeof(sub) ||
+            (strcmp(key, "reference") == 0 && json_is_string(ch))) {
             continue;
         }
         rc = collect(g, src, sub, ch);

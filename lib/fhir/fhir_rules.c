@@ -256,12 +256,65 @@ static void coding_cc(fhir_ctx *c, fhir_node *cc, const xmlNode *m)
     }
 }
 
+/* The string a string-valued rule writes for one match; NULL: nothing.
+ * *is_string is false for the operations that are not string-valued. */
+static const char *string_value(fhir_ctx *c, const fhir_rule *r, const xmlNode *m, bool *is_string)
+{
+    *is_string = true;
+    switch (r->op) {
+    case FHIR_OP_CODE:
+        return fhir_cda_attr(c, m, "code");
+    case FHIR_OP_MAP:
+        return fhir_map_code(r->arg, fhir_cda_attr(c, m, "code"));
+    case FHIR_OP_CONST:
+        return r->arg;
+    case FHIR_OP_ATTR:
+        return fhir_cda_attr(c, m, r->arg);
+    case FHIR_OP_TEXT:
+        return fhir_cda_text(c, m);
+    case FHIR_OP_REFTEXT:
+        return fhir_cda_path_attr(c, m, "reference", "value");
+    case FHIR_OP_DATETIME:
+        return fhir_ts_datetime(c, fhir_cda_attr(c, m, "value"));
+    case FHIR_OP_DATE:
+        return fhir_ts_date(c, fhir_cda_attr(c, m, "value"));
+    case FHIR_OP_NARRATIVE:
+        return fhir_narrative(c, m);
+    case FHIR_OP_OID:
+        return fhir_cda_attr(c, m, r->arg) != NULL ? fhir_oid_uri(c, fhir_cda_attr(c, m, r->arg))
+                                                   : NULL;
+    default:
+        *is_string = false;
+        return NULL;
+    }
+}
+
+/* A JSON number or boolean member at the rule's destination. */
+static void put_scalar(fhir_ctx *c, fhir_node *tgt, const char *dst, fhir_kind kind,
+                       const char *text)
+{
+    const char *key;
+    fhir_node *obj;
+
+    if (text == NULL) {
+        return;
+    }
+    obj = fhir_rules_dst(c, tgt, dst, &key);
+    fhir_rules_put(c, obj, key, fhir_node_new(FA(c), kind, text));
+}
+
 /* One rule on one matched element. */
 static void apply_one(fhir_ctx *c, const fhir_rule *r, const xmlNode *m, fhir_node *tgt)
 {
     const char *key;
     fhir_node *obj;
+    bool is_string;
+    const char *str = string_value(c, r, m, &is_string);
 
+    if (is_string) {
+        put_string(c, tgt, r->dst, str);
+        return;
+    }
     switch (r->op) {
     case FHIR_OP_CC:
         fhir_conv_cc(c, new_obj(c, tgt, r->dst), m);
@@ -272,30 +325,6 @@ static void apply_one(fhir_ctx *c, const fhir_rule *r, const xmlNode *m, fhir_no
         fhir_conv_coding(c, obj, m);
         fhir_remove(obj, "version");
         break;
-    case FHIR_OP_CODE:
-        put_string(c, tgt, r->dst, fhir_cda_attr(c, m, "code"));
-        break;
-    case FHIR_OP_MAP:
-        put_string(c, tgt, r->dst, fhir_map_code(r->arg, fhir_cda_attr(c, m, "code")));
-        break;
-    case FHIR_OP_CONST:
-        put_string(c, tgt, r->dst, r->arg);
-        break;
-    case FHIR_OP_ATTR:
-        put_string(c, tgt, r->dst, fhir_cda_attr(c, m, r->arg));
-        break;
-    case FHIR_OP_TEXT:
-        put_string(c, tgt, r->dst, fhir_cda_text(c, m));
-        break;
-    case FHIR_OP_REFTEXT:
-        put_string(c, tgt, r->dst, fhir_cda_path_attr(c, m, "reference", "value"));
-        break;
-    case FHIR_OP_DATETIME:
-        put_string(c, tgt, r->dst, fhir_ts_datetime(c, fhir_cda_attr(c, m, "value")));
-        break;
-    case FHIR_OP_DATE:
-        put_string(c, tgt, r->dst, fhir_ts_date(c, fhir_cda_attr(c, m, "value")));
-        break;
     case FHIR_OP_PERIOD:
         fhir_conv_period(c, new_obj(c, tgt, r->dst), m);
         break;
@@ -303,24 +332,19 @@ static void apply_one(fhir_ctx *c, const fhir_rule *r, const xmlNode *m, fhir_no
         fhir_conv_quantity(c, new_obj(c, tgt, r->dst), m);
         break;
     case FHIR_OP_NUM:
-        obj = fhir_rules_dst(c, tgt, r->dst, &key);
-        if (fhir_cda_attr(c, m, r->arg) != NULL) {
-            fhir_rules_put(c, obj, key,
-                           fhir_node_new(FA(c), FHIR_NODE_NUMBER, fhir_cda_attr(c, m, r->arg)));
-        }
+        put_scalar(c, tgt, r->dst, FHIR_NODE_NUMBER, fhir_cda_attr(c, m, r->arg));
         break;
     case FHIR_OP_NUM_CONST:
-        obj = fhir_rules_dst(c, tgt, r->dst, &key);
-        fhir_rules_put(c, obj, key, fhir_node_new(FA(c), FHIR_NODE_NUMBER, r->arg));
+        put_scalar(c, tgt, r->dst, FHIR_NODE_NUMBER, r->arg);
+        break;
+    case FHIR_OP_BOOL:
+        put_scalar(c, tgt, r->dst, FHIR_NODE_BOOL, r->arg);
         break;
     case FHIR_OP_CODING_CC:
         coding_cc(c, new_obj(c, tgt, r->dst), m);
         break;
     case FHIR_OP_IDENT:
         fhir_conv_identifier(c, new_obj(c, tgt, r->dst), m);
-        break;
-    case FHIR_OP_NARRATIVE:
-        put_string(c, tgt, r->dst, fhir_narrative(c, m));
         break;
     case FHIR_OP_NEST:
         fhir_rules_apply(c, r->arg, m, r->dst != NULL ? new_obj(c, tgt, r->dst) : tgt);
@@ -340,6 +364,8 @@ static void apply_one(fhir_ctx *c, const fhir_rule *r, const xmlNode *m, fhir_no
         break;
     case FHIR_OP_FN:
         r->fn(c, m, tgt, r);
+        break;
+    default:
         break;
     }
 }
