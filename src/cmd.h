@@ -21,5 +21,6 @@ int cmd_serve(int argc, char **argv);
 int cmd_audit(int argc, char **argv);
 int cmd_keys(int argc, char **argv);
 int cmd_demo(int argc, char **argv);
+int cmd_bench_publish(int argc, char **argv);
 
 #endif /* FSE_CMD_H */

@@ -25,6 +25,10 @@ static const bench_entry benchmarks[] = {
      "documents/s of parse, parse + XSD and full validation on 1 and all cores, against the "
      "Java/Saxon reference pipeline; verdict agreement",
      bench_validate},
+    {"publish",
+     "documents/s and p50/p99 of validation + publication over HTTP at 1, 16 and 64 clients on "
+     "a node holding 1M documents, against validation-only (VERIFICA) calls",
+     cmd_bench_publish},
 };
 
 #define N_BENCHMARKS (sizeof(benchmarks) / sizeof(benchmarks[0]))
