@@ -138,6 +138,33 @@ static bool step_matches(fhir_ctx *c, const xmlNode *n, const char *step, size_t
 
 static void select_steps(fhir_ctx *c, node_vec *out, const xmlNode *ctx, const char *path);
 
+/* First (or last) occurrence of s in p outside brackets and quotes, or NULL:
+ * a predicate's own test, not one of a nested predicate. */
+static const char *find_top(const char *p, const char *s, bool last)
+{
+    size_t n = strlen(s);
+    int depth = 0;
+    bool quoted = false;
+    const char *found = NULL;
+
+    for (; *p != '\0'; p++) {
+        if (depth == 0 && !quoted && strncmp(p, s, n) == 0) {
+            found = p;
+            if (!last) {
+                return found;
+            }
+        }
+        if (*p == '\'') {
+            quoted = !quoted;
+        } else if (!quoted && *p == '[') {
+            depth++;
+        } else if (!quoted && *p == ']') {
+            depth--;
+        }
+    }
+    return found;
+}
+
 /* A predicate: [!]sub/path[/@attr][(=|!=)'value'] or [!]@attr[(=|!=)'v']. */
 static bool pred_holds(fhir_ctx *c, const xmlNode *n, const char *p, size_t len)
 {
@@ -163,7 +190,7 @@ static bool pred_holds(fhir_ctx *c, const xmlNode *n, const char *p, size_t len)
         negate = true;
         p++;
     }
-    op = strstr(p, "='");
+    op = find_top(p, "='", false);
     if (op != NULL) {
         not_equal = op > p && op[-1] == '!';
         value = op + 2;
@@ -173,7 +200,8 @@ static bool pred_holds(fhir_ctx *c, const xmlNode *n, const char *p, size_t len)
         }
         buf[(size_t)(op - buf) - (not_equal ? 1 : 0)] = '\0';
     }
-    at = strrchr(p, '@');
+    got = find_top(p, "@", true);
+    at = got != NULL ? buf + (got - buf) : NULL;
     if (at != NULL) {
         if (at == p) {
             v.items = &n;

@@ -294,7 +294,8 @@ typedef void (*fhir_rule_fn)(fhir_ctx *c, const xmlNode *src, fhir_node *tgt, co
 struct fhir_rule {
     const char *src; /* CDA path from the context element; NULL: the context itself */
     const char *dst; /* FHIR path: "a.b.c", a trailing "[]" on a step appends; a first
-                      * step "@Type" or "^Type" (see FHIR_OP_REF) writes into that resource */
+                      * step "@Type" or "^Type" (see FHIR_OP_REF) writes into that resource,
+                      * "$Encounter" (or another header name) into the header resource */
     fhir_op op;
     const void *arg;
     fhir_rule_fn fn; /* FHIR_OP_FN only */

@@ -94,6 +94,19 @@ void fhir_choice_period(fhir_ctx *c, const xmlNode *ivl, fhir_node *tgt, const f
     fhir_conv_period(c, fhir_obj(FA(c), obj, fhir_arena_printf(FA(c), "%sPeriod", key)), ivl);
 }
 
+void fhir_set_datetime(fhir_ctx *c, const xmlNode *ts, fhir_node *tgt, const fhir_rule *r)
+{
+    const char *key = NULL;
+    fhir_node *obj = fhir_rules_dst(c, tgt, r->dst, &key);
+    const char *v = fhir_cda_attr(c, ts, "value");
+
+    if (v == NULL) {
+        fhir_remove(obj, key);
+    } else {
+        fhir_put_str(FA(c), obj, key, fhir_ts_datetime(c, v));
+    }
+}
+
 void fhir_body_role(fhir_ctx *c, const xmlNode *entity, fhir_node *tgt, const fhir_rule *r)
 {
     fhir_entry *role = fhir_entry_post(c, "PractitionerRole");
@@ -116,6 +129,39 @@ void fhir_body_role(fhir_ctx *c, const xmlNode *entity, fhir_node *tgt, const fh
     }
     obj = fhir_rules_dst(c, tgt, r->dst, &key);
     fhir_ref(c, obj, key, role);
+}
+
+void fhir_body_location(fhir_ctx *c, const xmlNode *role, fhir_node *tgt, const fhir_rule *r)
+{
+    fhir_entry *loc = fhir_entry_candidate(c, "Location", fhir_tag_weight(r->arg));
+    fhir_nodes ids = fhir_cda_select(c, role, "id");
+    fhir_nodes codes = fhir_cda_select(c, role, "code");
+    const char *key = NULL;
+    fhir_node *obj;
+    size_t i;
+
+    if (loc == NULL) {
+        return;
+    }
+    for (i = 0; i < ids.n; i++) {
+        const char *root = fhir_cda_attr(c, ids.items[i], "root");
+        const char *ext = fhir_cda_attr(c, ids.items[i], "extension");
+        fhir_conv_identifier(c, fhir_push(FA(c), loc->res, "identifier"), ids.items[i]);
+        if (ext != NULL) {
+            loc->cond = c->opts->cond_url == FSE_FHIR_COND_SYSTEM_VALUE && root != NULL
+                            ? fhir_arena_printf(FA(c), "%s|%s", fhir_id_system(c, root), ext)
+                            : ext;
+        }
+        if (root != NULL && ext != NULL) {
+            fhir_entry_set_id(c, loc, fhir_arena_printf(FA(c), "%s-%s", root, ext));
+            obj = fhir_rules_dst(c, tgt, r->dst, &key);
+            fhir_ref(c, obj, key, loc);
+        }
+    }
+    for (i = 0; i < codes.n; i++) {
+        fhir_conv_cc(c, fhir_push(FA(c), loc->res, "type"), codes.items[i]);
+    }
+    fhir_entry_commit(c, loc);
 }
 
 static const fhir_rule age_rules[] = {
@@ -159,13 +205,18 @@ static const fhir_rule amount_rules[] = {
 };
 static const fhir_rules amount = FHIR_RULES(amount_rules);
 
-static const fhir_rule medication_rules[] = {
-    {"administrationUnitCode", "form", FHIR_OP_CC, NULL, NULL},
-    {MATERIAL "/code", "code", FHIR_OP_CC, NULL, NULL},
+static const fhir_rule medication_amounts_rules[] = {
     {"entryRelationship/observation[code/@displayName='Grammatura']", "ingredient[]", FHIR_OP_NEST,
      &strength, NULL},
     {"entryRelationship/observation[code/@displayName='Quantità nella Confezione']/value", "amount",
      FHIR_OP_NEST, &amount, NULL},
+};
+const fhir_rules fhir_medication_amounts = FHIR_RULES(medication_amounts_rules);
+
+static const fhir_rule medication_rules[] = {
+    {"administrationUnitCode", "form", FHIR_OP_CC, NULL, NULL},
+    {MATERIAL "/code", "code", FHIR_OP_CC, NULL, NULL},
+    {NULL, NULL, FHIR_OP_NEST, &fhir_medication_amounts, NULL},
 };
 const fhir_res_desc fhir_medication = {"Medication", FHIR_RULES(medication_rules)};
 

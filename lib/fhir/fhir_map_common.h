@@ -27,6 +27,9 @@ void fhir_allergy_status(fhir_ctx *c, const xmlNode *obs, fhir_node *tgt, const 
 /* FHIR_OP_FN on an IVL_TS: <r->dst>Period replaces <r->dst>DateTime (a
  * choice element set twice keeps the last type, as the engine does). */
 void fhir_choice_period(fhir_ctx *c, const xmlNode *ivl, fhir_node *tgt, const fhir_rule *r);
+/* FHIR_OP_FN on a TS: the dateTime of @value at r->dst, or no member at all
+ * (an empty dateTime replaces the one there, as the engine does). */
+void fhir_set_datetime(fhir_ctx *c, const xmlNode *ts, fhir_node *tgt, const fhir_rule *r);
 /* FHIR_OP_FN on an assignedEntity: a PractitionerRole (code from the entity)
  * with its Practitioner candidate (scoring tag r->arg), Reference at r->dst.
  * The role points at the practitioner only when it has a root-extension id. */
@@ -35,6 +38,11 @@ void fhir_body_role(fhir_ctx *c, const xmlNode *entity, fhir_node *tgt, const fh
  * Reference unless r->arg) and the place Location (fhir_map_vacc.c). */
 void fhir_vacc_manufacturer(fhir_ctx *c, const xmlNode *org, fhir_node *imm, const fhir_rule *r);
 void fhir_vacc_place(fhir_ctx *c, const xmlNode *part, fhir_node *imm, const fhir_rule *r);
+
+/* FHIR_OP_FN on a participantRole: a Location candidate (scoring tag r->arg)
+ * with its identifiers and type, Reference at r->dst when it has a
+ * root-extension id. */
+void fhir_body_location(fhir_ctx *c, const xmlNode *role, fhir_node *tgt, const fhir_rule *r);
 
 /* Age {value, unit, system UCUM, code} from a PQ. */
 extern const fhir_rules fhir_age;
@@ -45,6 +53,8 @@ extern const fhir_rules fhir_period_ratio;
 
 /* Medication from a substanceAdministration (form, code, strength, amount). */
 extern const fhir_res_desc fhir_medication;
+/* Its ingredient strength and package amount only. */
+extern const fhir_rules fhir_medication_amounts;
 /* Allergy from an entry act, or from the narrative of a section without entries. */
 extern const fhir_res_desc fhir_allergy;
 extern const fhir_res_desc fhir_allergy_narrative;
@@ -77,6 +87,18 @@ extern const fhir_res_desc fhir_pss_procedure;   /* Procedure (and Device) */
 extern const fhir_res_desc fhir_pss_encounter;   /* EncounterFunction */
 extern const fhir_res_desc fhir_pss_careplan;    /* CarePlanFunction of a section */
 extern const fhir_rules fhir_pss_dosage;         /* MedicationStatement.dosage */
+/* Pieces of the VPS map shared by its files (fhir_map_vps.c). */
+extern const fhir_rules fhir_vps_authored_note;        /* note: narrative, author, time */
+extern const fhir_rules fhir_vps_observation_rules;    /* group Observation */
+extern const fhir_res_desc fhir_vps_entry_observation; /* an Observation per entry */
+extern const fhir_rules fhir_vps_participant_type;     /* participant.type from typeCode */
+/* Sections of the VPS map with their own file (src: the section). */
+extern const fhir_rules fhir_vps_framing;           /* 78337-3, fhir_map_vps_framing.c */
+extern const fhir_rules fhir_vps_phases;            /* 46240-8, fhir_map_vps_stay.c */
+extern const fhir_rules fhir_vps_therapy;           /* 29549-3, fhir_map_vps_stay.c */
+extern const fhir_rules fhir_vps_discharge;         /* 28574-2, fhir_map_vps_stay.c */
+extern const fhir_rules fhir_vps_discharge_therapy; /* 75311-1, fhir_map_vps_stay.c */
+
 /* Resources of sections without entries. */
 extern const fhir_res_desc fhir_pss_family_text;
 extern const fhir_res_desc fhir_pss_careplan_text;

@@ -118,11 +118,6 @@ const fhir_res_desc fhir_pss_procedure = {"Procedure", FHIR_RULES(procedure_rule
 /* EncounterFunction (visits and stays, src: encounter)                     */
 /* ------------------------------------------------------------------------ */
 
-static const fhir_rule start_rules[] = {
-    {NULL, "start", FHIR_OP_DATETIME, NULL, NULL},
-};
-static const fhir_rules start = FHIR_RULES(start_rules);
-
 static const fhir_rule class_rules[] = {
     {NULL, "code", FHIR_OP_ATTR, "code", NULL},
     {NULL, "display", FHIR_OP_ATTR, "displayName", NULL},
@@ -150,9 +145,9 @@ static const fhir_rule encounter_rules[] = {
     {"code", "class", FHIR_OP_NEST, &enc_class, NULL},
     {".[effectiveTime/low]/effectiveTime | .[effectiveTime/high]/effectiveTime", "period",
      FHIR_OP_PERIOD, NULL, NULL},
-    /* without both bounds the map starts a new period at effectiveTime/@value */
-    {".[!effectiveTime/low]/effectiveTime | .[!effectiveTime/high]/effectiveTime", "period",
-     FHIR_OP_NEST, &start, NULL},
+    /* without both bounds the map sets the start from effectiveTime/@value */
+    {".[!effectiveTime/low]/effectiveTime | .[!effectiveTime/high]/effectiveTime", "period.start",
+     FHIR_OP_FN, NULL, fhir_set_datetime},
     {"text/reference", "type[].text", FHIR_OP_ATTR, "value", NULL},
     {"performer", NULL, FHIR_OP_NEST, &performer, NULL},
 };

@@ -39,8 +39,8 @@ fhir_node *fhir_rules_dst(fhir_ctx *c, fhir_node *tgt, const char *dst, const ch
     const char *dot;
     char name[KEY_MAX];
 
-    if (dst[0] == '@' || dst[0] == '^') {
-        /* "@Type.path" / "^Type.path": a path in another resource */
+    if (dst[0] == '@' || dst[0] == '^' || dst[0] == '$') {
+        /* "@Type.path" / "^Type.path" / "$Header.path": a path in another resource */
         const fhir_entry *e;
         dot = strchr(dst, '.');
         if (dot == NULL || (size_t)(dot - dst) >= sizeof(name)) {
@@ -48,7 +48,7 @@ fhir_node *fhir_rules_dst(fhir_ctx *c, fhir_node *tgt, const char *dst, const ch
         }
         memcpy(name, dst, (size_t)(dot - dst));
         name[dot - dst] = '\0';
-        e = ref_target(c, name);
+        e = ref_target(c, name[0] == '$' ? name + 1 : name);
         if (e == NULL) {
             return NULL;
         }
