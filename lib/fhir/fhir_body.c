@@ -28,10 +28,11 @@ extern const fhir_doc_map fhir_map_rad;
 extern const fhir_doc_map fhir_map_rsa;
 extern const fhir_doc_map fhir_map_pss;
 extern const fhir_doc_map fhir_map_vps;
+extern const fhir_doc_map fhir_map_rap;
 
 static const fhir_doc_map *const maps[] = {
-    &fhir_map_lab, &fhir_map_sing_vacc, &fhir_map_cert_vacc, &fhir_map_ldo,
-    &fhir_map_rad, &fhir_map_rsa,       &fhir_map_pss,       &fhir_map_vps,
+    &fhir_map_lab, &fhir_map_sing_vacc, &fhir_map_cert_vacc, &fhir_map_ldo, &fhir_map_rad,
+    &fhir_map_rsa, &fhir_map_pss,       &fhir_map_vps,       &fhir_map_rap,
 };
 
 const fhir_doc_map *fhir_doc_map_get(fse_doc_type type)

@@ -99,6 +99,12 @@ extern const fhir_rules fhir_vps_therapy;           /* 29549-3, fhir_map_vps_sta
 extern const fhir_rules fhir_vps_discharge;         /* 28574-2, fhir_map_vps_stay.c */
 extern const fhir_rules fhir_vps_discharge_therapy; /* 75311-1, fhir_map_vps_stay.c */
 
+/* Pieces of the RAP map shared by its files (fhir_map_rap_history.c). */
+extern const fhir_rules fhir_rap_author_note; /* src author: time, narrative, Practitioner */
+extern const fhir_rules fhir_rap_act_note;    /* src act: the text reference */
+extern const fhir_rules fhir_rap_qd_rules;    /* group ObservationQD */
+extern const fhir_res_desc fhir_rap_history;  /* the clinical history result (22636-5) */
+
 /* Resources of sections without entries. */
 extern const fhir_res_desc fhir_pss_family_text;
 extern const fhir_res_desc fhir_pss_careplan_text;
