@@ -54,6 +54,7 @@ typedef struct bp_store {
     bool reused;              /* loaded by an earlier run */
     bool temporary;           /* removed at the end (--quick) */
     uint64_t next_index;      /* first generator index for this run's documents */
+    uint64_t earlier_docs;    /* documents published into it by earlier runs */
     char made_on[32];         /* date of the pre-load */
 } bp_store;
 
@@ -64,8 +65,9 @@ typedef struct bp_store {
  * Progress on stderr. false after printing the error.
  */
 bool bp_store_prepare(bp_store *s, const bp_opts *opts);
-/* Record where the next run's documents start; remove a temporary store. */
-void bp_store_finish(bp_store *s, uint64_t used_indexes);
+/* Record where the next run's documents start and how many this run
+ * published; remove a temporary store. */
+void bp_store_finish(bp_store *s, uint64_t used_indexes, uint64_t published);
 
 /* One timed run: publish (validation + publication) or VERIFICA only. */
 typedef struct bp_run {

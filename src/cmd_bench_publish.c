@@ -245,6 +245,6 @@ int cmd_bench_publish(int argc, char **argv)
     }
     used = (n.n_docs + n_types - 1) / n_types + 1;
     bp_node_stop(&n);
-    bp_store_finish(&s, used);
+    bp_store_finish(&s, used, r.publish[0].docs + r.publish[1].docs + r.publish[2].docs);
     return status;
 }
