@@ -110,9 +110,13 @@ FSE_API fse_err fse_fhir_convert_doc(char **json_out, size_t *len_out, const xml
 
 /* What a check found. */
 typedef enum fse_fhir_issue_kind {
-    FSE_FHIR_ISSUE_STRUCTURE = 1,    /* R4 structure: required element, type, id, request */
-    FSE_FHIR_ISSUE_REFERENCE = 2,    /* a reference whose target is not in the bundle */
-    FSE_FHIR_ISSUE_NOT_TRAVERSED = 3 /* data quality: edge or resource not reached */
+    FSE_FHIR_ISSUE_STRUCTURE = 1,     /* R4 structure: required element, type, id, request */
+    FSE_FHIR_ISSUE_REFERENCE = 2,     /* a reference whose target is not in the bundle */
+    FSE_FHIR_ISSUE_NOT_TRAVERSED = 3, /* data quality: edge or resource not reached */
+    /* data quality: not reached because the official mapping writes the
+     * reference on a path that is no search parameter (docs/fhir.md, known
+     * issues); the Gateway's bundle of the same document has it too */
+    FSE_FHIR_ISSUE_KNOWN_MAPPING = 4
 } fse_fhir_issue_kind;
 
 typedef struct fse_fhir_issue {
@@ -146,7 +150,11 @@ FSE_API fse_err fse_fhir_check_structure(fse_fhir_issues *out, const char *json,
  * GraphSRV): a depth-first walk from the DocumentReference following only
  * references whose path is a search-parameter path of the source type; every
  * edge not traversed ("src^target^path") and every resource not reached is an
- * issue. Appends to out. Returns FSE_OK, FSE_E_PARSE, FSE_E_NOMEM.
+ * issue: FSE_FHIR_ISSUE_KNOWN_MAPPING when a walk that also follows the paths
+ * the official maps are known to use outside the search parameters reaches
+ * it (the RAP approach BodyStructure, the authors of RAP List notes),
+ * FSE_FHIR_ISSUE_NOT_TRAVERSED otherwise. Appends to out. Returns FSE_OK,
+ * FSE_E_PARSE, FSE_E_NOMEM.
  */
 FSE_API fse_err fse_fhir_check_reachability(fse_fhir_issues *out, const char *json, size_t len);
 

@@ -6,11 +6,15 @@
  * and follows an edge only when its path is a search-parameter path of the
  * source type. Every edge not traversed and every resource neither reached
  * nor named by such an edge is reported, in DQ's "src^target^path" form.
+ * What a second walk, also following the paths the official maps are known
+ * to write outside the search parameters, does traverse is reported as a
+ * known issue of the official mapping instead.
  *
  * Owns the table of reference search-parameter paths: the R4 search
  * parameters of reference type of the resource types the maps create, cleaned
  * as FHIRSRV SearchParamHelper does (".where(...)" and " as X" dropped), plus
- * FHIRSRV's custom ones (custom/resource/Extended*.java).
+ * FHIRSRV's custom ones (custom/resource/Extended*.java), and the table of
+ * those known paths.
  */
 #include "fhir_check_int.h"
 
@@ -184,6 +188,21 @@ static const char *const search_paths[] = {
     "Specimen.collection.collector",
 };
 
+/*
+ * References the official maps write on paths that are no search parameter
+ * (docs/fhir.md, "Known issues of the official mapping"): a bundle the
+ * Gateway sends has them too. The check reports what they leave untraversed
+ * as FSE_FHIR_ISSUE_KNOWN_MAPPING, not as a defect of the conversion.
+ */
+static const char *const known_paths[] = {
+    /* RefertodiAnatomiaPatologica approachBodyStructure: the BodyStructure of
+     * a Procedure through procedure-approachBodyStructure */
+    "Procedure.extension.value",
+    /* RefertodiAnatomiaPatologica: the author of the notes of the history
+     * Lists (FHIRSRV's "author" is note.author on other types only) */
+    "List.note.author",
+};
+
 /* R4 choice elements of type Reference: the path uses the element name. */
 static const char *const choice_refs[] = {"medicationReference", "itemReference",
                                           "valueReference",      "targetReference",
@@ -194,13 +213,16 @@ typedef struct edge {
     char *target; /* "Type/id" */
     char *path;
     bool search;
-    bool traversed;
+    bool known;           /* a path of known_paths */
+    bool traversed;       /* by DQ's walk */
+    bool traversed_known; /* by the walk that also follows known_paths */
 } edge;
 
 typedef struct graph {
     char **nodes;
     size_t n_nodes;
-    bool *reached;
+    bool *reached;       /* by DQ's walk */
+    bool *reached_known; /* by the walk that also follows known_paths */
     edge *edges;
     size_t n_edges;
     size_t cap_edges;
@@ -212,6 +234,18 @@ static bool is_search_path(const char *path)
 
     for (i = 0; i < sizeof(search_paths) / sizeof(search_paths[0]); i++) {
         if (strcmp(search_paths[i], path) == 0) {
+            return true;
+        }
+    }
+    return false;
+}
+
+static bool is_known_path(const char *path)
+{
+    size_t i;
+
+    for (i = 0; i < sizeof(known_paths) / sizeof(known_paths[0]); i++) {
+        if (strcmp(known_paths[i], path) == 0) {
             return true;
         }
     }
@@ -279,6 +313,7 @@ static fse_err add_edge(graph *g, size_t src, const char *target, const char *pa
         return FSE_OK; /* not traversable: DQ drops it */
     }
     e->search = is_search_path(path);
+    e->known = is_known_path(path);
     g->n_edges++;
     return FSE_OK;
 }
@@ -344,6 +379,7 @@ static void graph_free(graph *g)
     }
     fse_free(g->nodes);
     fse_free(g->reached);
+    fse_free(g->reached_known);
     fse_free(g->edges);
 }
 
@@ -359,30 +395,35 @@ static size_t node_index(const graph *g, const char *id)
     return g->n_nodes;
 }
 
-/* Walk from start; every search-parameter edge of a reached node is traversed. */
-static fse_err walk(graph *g, size_t start)
+/*
+ * Walk from start; every search-parameter edge of a reached node is
+ * traversed, and with known also the edges on known_paths.
+ */
+static fse_err walk(graph *g, size_t start, bool known)
 {
     size_t *stack = fse_malloc((g->n_nodes + 1) * sizeof(*stack));
+    bool *reached = known ? g->reached_known : g->reached;
     size_t top = 0;
     size_t i;
 
     if (stack == NULL) {
         return fse_error_set(FSE_E_NOMEM, "fhir", "out of memory");
     }
-    g->reached[start] = true;
+    reached[start] = true;
     stack[top++] = start;
     while (top > 0) {
         size_t n = stack[--top];
         for (i = 0; i < g->n_edges; i++) {
             edge *e = &g->edges[i];
+            bool *traversed = known ? &e->traversed_known : &e->traversed;
             size_t t;
-            if (e->src != n || !e->search || e->traversed) {
+            if (e->src != n || !(e->search || (known && e->known)) || *traversed) {
                 continue;
             }
-            e->traversed = true;
+            *traversed = true;
             t = node_index(g, e->target);
-            if (t < g->n_nodes && !g->reached[t]) {
-                g->reached[t] = true;
+            if (t < g->n_nodes && !reached[t]) {
+                reached[t] = true;
                 stack[top++] = t;
             }
         }
@@ -391,24 +432,39 @@ static fse_err walk(graph *g, size_t start)
     return FSE_OK;
 }
 
-static fse_err report(fse_fhir_issues *out, const graph *g)
+#define KNOWN_PREFIX "known issue of the official mapping (docs/fhir.md): "
+
+static fse_err report_edges(fse_fhir_issues *out, const graph *g)
 {
     size_t i;
-    size_t k;
     fse_err rc = FSE_OK;
     char where[1024];
 
     for (i = 0; i < g->n_edges && rc == FSE_OK; i++) {
         const edge *e = &g->edges[i];
+        const char *why = e->search ? "reference from a resource not reachable from the "
+                                      "DocumentReference"
+                                    : "reference path is not a search parameter";
         if (e->traversed) {
             continue;
         }
         snprintf(where, sizeof(where), "%s^%s^%s", g->nodes[e->src], e->target, e->path);
-        rc = fhir_issue_add(out, FSE_FHIR_ISSUE_NOT_TRAVERSED, where,
-                            e->search ? "reference from a resource not reachable from the "
-                                        "DocumentReference"
-                                      : "reference path is not a search parameter");
+        if (e->traversed_known) {
+            rc = fhir_issue_add(out, FSE_FHIR_ISSUE_KNOWN_MAPPING, where, KNOWN_PREFIX "%s", why);
+        } else {
+            rc = fhir_issue_add(out, FSE_FHIR_ISSUE_NOT_TRAVERSED, where, "%s", why);
+        }
     }
+    return rc;
+}
+
+/* Resources not reached and not named by an edge already reported. */
+static fse_err report_nodes(fse_fhir_issues *out, const graph *g)
+{
+    size_t i;
+    size_t k;
+    fse_err rc = FSE_OK;
+
     for (i = 0; i < g->n_nodes && rc == FSE_OK; i++) {
         bool named = false;
         if (g->reached[i]) {
@@ -418,7 +474,13 @@ static fse_err report(fse_fhir_issues *out, const graph *g)
             named = !g->edges[k].traversed &&
                     (g->edges[k].src == i || strcmp(g->edges[k].target, g->nodes[i]) == 0);
         }
-        if (!named) {
+        if (named) {
+            continue;
+        }
+        if (g->reached_known[i]) {
+            rc = fhir_issue_add(out, FSE_FHIR_ISSUE_KNOWN_MAPPING, g->nodes[i],
+                                KNOWN_PREFIX "resource not reachable from the DocumentReference");
+        } else {
             rc = fhir_issue_add(out, FSE_FHIR_ISSUE_NOT_TRAVERSED, g->nodes[i],
                                 "resource not reachable from the DocumentReference");
         }
@@ -447,7 +509,8 @@ fse_err fse_fhir_check_reachability(fse_fhir_issues *out, const char *json, size
     entries = json_object_get(b, "entry");
     g.nodes = fse_calloc(json_array_size(entries) + 1, sizeof(*g.nodes));
     g.reached = fse_calloc(json_array_size(entries) + 1, sizeof(*g.reached));
-    if (g.nodes == NULL || g.reached == NULL) {
+    g.reached_known = fse_calloc(json_array_size(entries) + 1, sizeof(*g.reached_known));
+    if (g.nodes == NULL || g.reached == NULL || g.reached_known == NULL) {
         rc = fse_error_set(FSE_E_NOMEM, "fhir", "out of memory");
         goto done;
     }
@@ -478,10 +541,16 @@ fse_err fse_fhir_check_reachability(fse_fhir_issues *out, const char *json, size
         }
     }
     if (start < g.n_nodes) {
-        rc = walk(&g, start);
+        rc = walk(&g, start, false);
+        if (rc == FSE_OK) {
+            rc = walk(&g, start, true);
+        }
     }
     if (rc == FSE_OK) {
-        rc = report(out, &g);
+        rc = report_edges(out, &g);
+    }
+    if (rc == FSE_OK) {
+        rc = report_nodes(out, &g);
     }
 done:
     graph_free(&g);

@@ -17,41 +17,54 @@
 
 #include "fhir_compare.h"
 #include "fse/fhir.h"
+#include "fse/gen.h"
 #include "fse/pdf.h"
 #include "fse/util.h"
 
 #define FIXTURES FSE_SHARED_DIR "/fixtures/fhir-mapping/"
 #define MAX_FILE (16u * 1024u * 1024u)
 
-/* One official pair: CDA, expected Bundle, engine behaviour to reproduce. */
+/* One official pair: CDA, expected Bundle, engine behaviour to reproduce,
+ * and the reachability issues the official mapping is known to leave
+ * (FSE_FHIR_ISSUE_KNOWN_MAPPING, "Src^Target^path" without ids, sorted). */
 typedef struct pair_desc {
     const char *name;
     const char *cda;
     const char *bundle;
     fse_fhir_compat compat;
+    const char *const *known;
 } pair_desc;
+
+/* RAP: the approach BodyStructure of the procedure and the authors of the
+ * notes of the three history Lists (docs/fhir.md, known issues). */
+static const char *const rap_known[] = {"BodyStructure^Patient^BodyStructure.patient",
+                                        "List^Practitioner^List.note.author",
+                                        "List^Practitioner^List.note.author",
+                                        "List^Practitioner^List.note.author",
+                                        "Procedure^BodyStructure^Procedure.extension.value",
+                                        NULL};
 
 static const pair_desc pairs[] = {
     {"LAB", "support-examples/cda/LAB.xml", "support-examples/fhir/LAB.json",
-     FSE_FHIR_COMPAT_GATEWAY},
+     FSE_FHIR_COMPAT_GATEWAY, NULL},
     {"LDO", "support-examples/cda/LDO.xml", "support-examples/fhir/LDO.json",
-     FSE_FHIR_COMPAT_GATEWAY},
+     FSE_FHIR_COMPAT_GATEWAY, NULL},
     {"PSS", "support-examples/cda/PSS.xml", "support-examples/fhir/PSS.json",
-     FSE_FHIR_COMPAT_GATEWAY},
+     FSE_FHIR_COMPAT_GATEWAY, NULL},
     {"RAD", "support-examples/cda/RAD.xml", "support-examples/fhir/RAD.json",
-     FSE_FHIR_COMPAT_GATEWAY},
+     FSE_FHIR_COMPAT_GATEWAY, NULL},
     {"RAP", "support-examples/cda/RAP.xml", "support-examples/fhir/RAP.json",
-     FSE_FHIR_COMPAT_GATEWAY},
+     FSE_FHIR_COMPAT_GATEWAY, rap_known},
     {"RSA", "support-examples/cda/RSA.xml", "support-examples/fhir/RSA.json",
-     FSE_FHIR_COMPAT_GATEWAY},
+     FSE_FHIR_COMPAT_GATEWAY, NULL},
     {"CERT_VACC", "support-examples/cda/CERT_VACC.xml", "support-examples/fhir/CERT_VACC.json",
-     FSE_FHIR_COMPAT_GATEWAY},
+     FSE_FHIR_COMPAT_GATEWAY, NULL},
     {"SING_VACC", "support-examples/cda/SING_VACC.xml", "support-examples/fhir/SING_VACC.json",
-     FSE_FHIR_COMPAT_GATEWAY},
+     FSE_FHIR_COMPAT_GATEWAY, NULL},
     {"VPS", "support-examples/cda/VPS.xml", "support-examples/fhir/VPS.json",
-     FSE_FHIR_COMPAT_GATEWAY},
+     FSE_FHIR_COMPAT_GATEWAY, NULL},
     {"LDO_BENCH", "engine-benchmark-ldo/LDO_benchmark_cda.xml",
-     "engine-benchmark-ldo/LDO_benchmark_bundle.json", FSE_FHIR_COMPAT_ENGINE_2023},
+     "engine-benchmark-ldo/LDO_benchmark_bundle.json", FSE_FHIR_COMPAT_ENGINE_2023, NULL},
 };
 
 static const pair_desc *selected;
@@ -105,6 +118,93 @@ static size_t count_issues(const char *json, size_t len, bool reach, fse_buf *te
     return n;
 }
 
+/* "Type/id^Type/id^path" -> "Type^Type^path", "Type/id" -> "Type". */
+static void strip_ids(char *out, size_t size, const char *where)
+{
+    size_t o = 0;
+    bool skip = false;
+
+    for (; *where != '\0' && o + 1 < size; where++) {
+        if (*where == '/') {
+            skip = true;
+        } else if (*where == '^') {
+            skip = false;
+        }
+        if (!skip) {
+            out[o++] = *where;
+        }
+    }
+    out[o] = '\0';
+}
+
+static int cmp_str(const void *a, const void *b)
+{
+    return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/*
+ * The reachability issues of a bundle as sorted "Src^Target^path" lines, one
+ * per issue, into text; every issue must be of kind want (others fail).
+ */
+static void reach_lines(const char *json, size_t len, fse_fhir_issue_kind want, fse_buf *text)
+{
+    fse_fhir_issues issues = {0};
+    char **lines;
+    size_t i;
+
+    assert_int_equal(fse_fhir_check_reachability(&issues, json, len), FSE_OK);
+    lines = calloc(issues.n_items + 1, sizeof(*lines));
+    assert_non_null(lines);
+    for (i = 0; i < issues.n_items; i++) {
+        if (issues.items[i].kind != want) {
+            print_error("unexpected issue %s: %s\n", issues.items[i].where,
+                        issues.items[i].message);
+        }
+        assert_int_equal(issues.items[i].kind, want);
+        lines[i] = malloc(strlen(issues.items[i].where) + 1);
+        assert_non_null(lines[i]);
+        strip_ids(lines[i], strlen(issues.items[i].where) + 1, issues.items[i].where);
+    }
+    qsort(lines, issues.n_items, sizeof(*lines), cmp_str);
+    for (i = 0; i < issues.n_items; i++) {
+        fse_buf_printf(text, "%s\n", lines[i]);
+        free(lines[i]);
+    }
+    free(lines);
+    fse_fhir_issues_free(&issues);
+}
+
+/* Ours and the official bundle leave exactly the pair's known issues. */
+static void check_known_issues(const pair_desc *p, const char *exp, size_t exp_len, const char *got,
+                               size_t got_len)
+{
+    fse_buf want;
+    fse_buf ours;
+    fse_buf official;
+    size_t i;
+
+    fse_buf_init(&want, MAX_FILE);
+    fse_buf_init(&ours, MAX_FILE);
+    fse_buf_init(&official, MAX_FILE);
+    fse_buf_append_str(&want, "");
+    for (i = 0; p->known != NULL && p->known[i] != NULL; i++) {
+        fse_buf_printf(&want, "%s\n", p->known[i]);
+    }
+    fse_buf_append_str(&ours, "");
+    fse_buf_append_str(&official, "");
+    reach_lines(got, got_len, FSE_FHIR_ISSUE_KNOWN_MAPPING, &ours);
+    reach_lines(exp, exp_len, FSE_FHIR_ISSUE_KNOWN_MAPPING, &official);
+    if (strcmp(ours.data, want.data) != 0 || strcmp(official.data, want.data) != 0) {
+        print_error("%s: known issues\nexpected:\n%sours:\n%sofficial:\n%s", p->name, want.data,
+                    ours.data, official.data);
+    }
+    assert_string_equal(ours.data, want.data);
+    assert_string_equal(official.data, want.data);
+    fse_buf_free(&want);
+    fse_buf_free(&ours);
+    fse_buf_free(&official);
+}
+
 static void test_pair(void **state)
 {
     const pair_desc *p = selected;
@@ -125,17 +225,12 @@ static void test_pair(void **state)
     }
     assert_int_equal(n, 0);
     fse_buf_reset(&diff);
-    if (count_issues(got, got_len, false, &diff) != count_issues(exp, exp_len, false, NULL)) {
-        print_error("%s: structural issues differ from the official bundle's:\n%s", p->name,
-                    diff.data);
+    if (count_issues(got, got_len, false, &diff) != 0) {
+        print_error("%s: structural issues:\n%s", p->name, diff.data);
         fail();
     }
-    fse_buf_reset(&diff);
-    if (count_issues(got, got_len, true, &diff) != count_issues(exp, exp_len, true, NULL)) {
-        print_error("%s: reachability issues differ from the official bundle's:\n%s", p->name,
-                    diff.data);
-        fail();
-    }
+    assert_int_equal(count_issues(exp, exp_len, false, NULL), 0);
+    check_known_issues(p, exp, exp_len, got, got_len);
     fse_buf_free(&diff);
     fse_free(exp);
     fse_free(got);
@@ -294,6 +389,74 @@ static void test_refused_input(void **state)
     assert_null(json);
 }
 
+/* Whether every line of text is one of the RAP known issues. */
+static bool only_rap_known(const char *text)
+{
+    while (*text != '\0') {
+        const char *nl = strchr(text, '\n');
+        size_t n = nl != NULL ? (size_t)(nl - text) : strlen(text);
+        bool ok = false;
+        size_t i;
+        for (i = 0; rap_known[i] != NULL && !ok; i++) {
+            ok = strlen(rap_known[i]) == n && memcmp(rap_known[i], text, n) == 0;
+        }
+        if (!ok) {
+            return false;
+        }
+        text += nl != NULL ? n + 1 : n;
+    }
+    return true;
+}
+
+/* Every document fse gen makes converts, with no structural issue and no
+ * reachability issue but the known ones of the official RAP mapping. */
+static void test_generated_documents(void **state)
+{
+    size_t n_types = 0;
+    const fse_doc_type *types = fse_gen_types(&n_types);
+    size_t t;
+    uint64_t seed;
+    uint64_t index;
+
+    (void)state;
+    assert_true(n_types >= 9);
+    for (t = 0; t < n_types; t++) {
+        for (seed = 1; seed <= 3; seed++) {
+            for (index = 0; index < 3; index++) {
+                fse_gen_opts gen = FSE_GEN_OPTS_INIT;
+                fse_fhir_opts opts = {0};
+                uint8_t *cda = NULL;
+                size_t cda_len = 0;
+                char *json = NULL;
+                size_t len = 0;
+                fse_buf text;
+                gen.seed = seed;
+                gen.doc_type = types[t];
+                assert_int_equal(fse_gen_document(&cda, &cda_len, NULL, &gen, index), FSE_OK);
+                opts.seed = seed * 16 + index;
+                if (fse_fhir_convert(&json, &len, cda, cda_len, &opts) != FSE_OK) {
+                    print_error("type %d seed %llu index %llu: %s\n", (int)types[t],
+                                (unsigned long long)seed, (unsigned long long)index,
+                                fse_error_last()->message);
+                    fail();
+                }
+                fse_buf_init(&text, MAX_FILE);
+                fse_buf_append_str(&text, "");
+                assert_int_equal(count_issues(json, len, false, &text), 0);
+                reach_lines(json, len, FSE_FHIR_ISSUE_KNOWN_MAPPING, &text);
+                if (types[t] == FSE_CDA_DOC_RAP) {
+                    assert_true(only_rap_known(text.data));
+                } else {
+                    assert_string_equal(text.data, "");
+                }
+                fse_buf_free(&text);
+                fse_free(json);
+                fse_free(cda);
+            }
+        }
+    }
+}
+
 /* The checks find what a broken bundle lacks. */
 static void test_checks(void **state)
 {
@@ -350,6 +513,7 @@ int main(int argc, char **argv)
             cmocka_unit_test(test_pdf_input),
             cmocka_unit_test(test_refused_input),
             cmocka_unit_test(test_checks),
+            cmocka_unit_test(test_generated_documents),
         };
         selected = &pairs[0];
         return cmocka_run_group_tests(tests, NULL, NULL);
