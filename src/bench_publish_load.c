@@ -116,9 +116,10 @@ static void write_meta(const bp_store *s)
         fprintf(stderr, "fse bench publish: %s: %s\n", s->meta, strerror(errno));
         return;
     }
-    fprintf(
-        f, "documents %" PRIu64 "\nseconds %.1f\nmegabytes %.0f\nmade %s\nnext_index %" PRIu64 "\n",
-        s->n_docs, s->load_seconds, s->load_mb, s->made_on, s->next_index);
+    fprintf(f,
+            "documents %" PRIu64 "\nseconds %.1f\nmegabytes %.0f\nmade %s\nnext_index %" PRIu64
+            "\npublished_by_runs %" PRIu64 "\n",
+            s->n_docs, s->load_seconds, s->load_mb, s->made_on, s->next_index, s->earlier_docs);
     fclose(f);
 }
 

@@ -163,6 +163,7 @@ static int parse_args(demo_args *a, int argc, char **argv)
     }
     return -1;
 }
+
 /* ---- Progress ----------------------------------------------------------- */
 
 typedef struct demo_progress {
@@ -171,6 +172,7 @@ typedef struct demo_progress {
     bool tty;
     uint64_t t0;
     size_t last_tenth;
+    bool ended; /* the final line was shown */
 } demo_progress;
 
 static void progress_init(demo_progress *p, const char *what, size_t total)
@@ -189,6 +191,10 @@ static void progress_show(demo_progress *p, size_t done)
     double rate = s > 0 ? (double)done / s : 0;
     size_t tenth = p->total > 0 ? done * 10 / p->total : 10;
 
+    if (p->ended) {
+        return;
+    }
+    p->ended = done == p->total;
     if (p->tty) {
         char bar[31];
         size_t fill = p->total > 0 ? done * 30 / p->total : 30;
