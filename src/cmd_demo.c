@@ -604,8 +604,10 @@ static size_t run_documents(demo_node *n, const demo_args *a, int64_t iat)
         r.node = n;
         secs = publish_docs(&r, a->clients);
         failed = print_summary(&r, b.types, secs) + (b.n - atomic_load(&r.done));
-        if (!write_curl_files(n, a->seed, n->first_index + (b.n + b.n_types - 1) / b.n_types + 1,
-                              iat)) {
+        if (atomic_load(&demo_interrupted)) {
+            printf("fse demo: interrupted: %zu of %zu documents sent\n", atomic_load(&r.done), b.n);
+        } else if (!write_curl_files(n, a->seed,
+                                     n->first_index + (b.n + b.n_types - 1) / b.n_types + 1, iat)) {
             failed = failed == 0 ? 1 : failed;
         } else {
             print_curl(n, r.sample_wii);
