@@ -178,6 +178,7 @@ static void http_opts(fse_http_opts *o, const fse_config *cfg, const serve_tls *
     o->request_timeout_s = (unsigned)cfg->server.request_timeout_s;
     o->max_body_bytes = (size_t)cfg->server.max_body_bytes;
     o->rate_limit_requests = (unsigned)cfg->server.rate_limit;
+    o->max_connections_per_ip = (unsigned)cfg->server.max_connections_per_ip;
     o->rate_limit_window_s = (unsigned)cfg->server.rate_window_s;
     o->shutdown_timeout_ms = (unsigned)cfg->server.shutdown_timeout_ms;
     o->tls_cert_pem = (const char *)tls->cert;

@@ -31,6 +31,7 @@ typedef struct fse_config_server {
     long threads;        /* worker threads (and request slots) */
     long max_body_bytes; /* 413 above it */
     long rate_limit;     /* requests per window per client; 0: off */
+    long max_connections_per_ip;
     long rate_window_s;
     long connection_timeout_s;          /* idle connection */
     long request_timeout_s;             /* whole request body */

@@ -51,6 +51,8 @@ static const opt_def options[] = {
      NULL, NULL, "idle connection timeout"},
     {"server.max_body_bytes", OPT_LONG, FIELD(server.max_body_bytes), "5242880", 1024, 5505024,
      NULL, NULL, "largest request body (413 above it; the Gateway's 5 MB)"},
+    {"server.max_connections_per_ip", OPT_LONG, FIELD(server.max_connections_per_ip), "32", 1,
+     65536, NULL, NULL, "open connections allowed from one client address"},
     {"server.outbox_poll_ms", OPT_LONG, FIELD(server.outbox_poll_ms), "1000", 10, 600000, NULL,
      NULL, "idle wait of the outbox worker between polls"},
     {"server.pades_check", OPT_BOOL, FIELD(server.pades_check), "true", 0, 0, "FSE_PADES_CHECK",
