@@ -16,6 +16,8 @@
 #include <string.h>
 
 #define TAG "ClinicalDocument/"
+/* Root of the partita IVA (VAT number) of an organization. */
+#define FSE_CDA_OID_PIVA "2.16.840.1.113883.2.9.6.3.2"
 
 /* The participations of the header (FULLHEADER ClinicalDocumentComposition). */
 static const fhir_party role_author = {TAG "author",
@@ -85,21 +87,64 @@ static const fhir_party role_enc_participant = {TAG "encounterParticipant",
                                                 FHIR_PARTY_ANY_ROOT};
 
 /* Composition.author for the author and the data enterer. */
+/* An author identified by a partita IVA: a Device owned by the Organization
+ * of that number. */
+static void piva_author(fhir_ctx *c, const xmlNode *assigned)
+{
+    fhir_entry *dev = fhir_entry_post(c, "Device");
+    fhir_entry *org =
+        fhir_entry_candidate(c, "Organization", fhir_tag_weight(TAG "AuthorPartitaIVA"));
+    fhir_nodes ids = fhir_cda_select(c, assigned, "id");
+    size_t i;
+
+    if (dev == NULL || org == NULL) {
+        return;
+    }
+    fhir_ref(c, c->composition->res, "author[]", dev);
+    for (i = 0; i < ids.n; i++) {
+        const char *root = fhir_cda_attr(c, ids.items[i], "root");
+        const char *ext = fhir_cda_attr(c, ids.items[i], "extension");
+        fhir_conv_identifier(c, fhir_push(FA(c), org->res, "identifier"), ids.items[i]);
+        if (ext != NULL) {
+            org->cond = c->opts->cond_url == FSE_FHIR_COND_SYSTEM_VALUE && root != NULL
+                            ? fhir_arena_printf(FA(c), "%s|%s", fhir_id_system(c, root), ext)
+                            : ext;
+        }
+        if (root != NULL && ext != NULL) {
+            fhir_entry_set_id(c, org, fhir_arena_printf(FA(c), "%s-%s", root, ext));
+            fhir_ref(c, dev->res, "owner", org);
+        }
+    }
+    fhir_entry_commit(c, org);
+}
+
 static void authors(fhir_ctx *c)
 {
     fhir_nodes v = fhir_cda_select(c, c->cda, "author");
     fhir_node *comp = c->composition->res;
     size_t i;
+    size_t k;
 
     for (i = 0; i < v.n; i++) {
         fhir_entry *role = fhir_party_role(c, &role_author, v.items[i]);
         const xmlNode *id =
             fhir_cda_first(c, v.items[i], "assignedAuthor/id[@root='" FSE_CDA_OID_CF "']");
+        fhir_nodes x =
+            fhir_cda_select(c, v.items[i], "assignedAuthor/id[@root='" FSE_CDA_OID_PIVA "']");
         if (role != NULL) {
             fhir_ref(c, comp, "author[]", role);
             fhir_ref_id(c, c->docref->res, "author[]", "Practitioner",
                         fhir_arena_printf(FA(c), "%s-%s", FSE_CDA_OID_CF,
                                           fhir_cda_attr(c, id, "extension")));
+        }
+        for (k = 0; k < x.n; k++) {
+            piva_author(c, fhir_cda_first(c, v.items[i], "assignedAuthor"));
+        }
+        /* a software author: its id is a nullFlavor */
+        x = fhir_cda_select(c, v.items[i],
+                            "assignedAuthor[id/@nullFlavor]/assignedAuthoringDevice");
+        for (k = 0; k < x.n; k++) {
+            fhir_ref(c, comp, "author[]", fhir_rules_new(c, &fhir_party_device, x.items[k]));
         }
     }
     v = fhir_cda_select(c, c->cda, "dataEnterer");

@@ -373,6 +373,9 @@ fhir_entry *fhir_party_org(fhir_ctx *c, const xmlNode *org, const char *tag, uns
 /* PractitionerRole (POST) for a participation, with its Practitioner and
  * Organization; NULL when the participation has no entity. */
 fhir_entry *fhir_party_role(fhir_ctx *c, const fhir_party *p, const xmlNode *participation);
+/* A Device (POST) from a device entity (assignedAuthoringDevice,
+ * playingDevice): type, manufacturer model, software name. */
+extern const fhir_res_desc fhir_party_device;
 
 /* Header resources, in the order the official FULLHEADER map creates them. */
 void fhir_header_map(fhir_ctx *c);

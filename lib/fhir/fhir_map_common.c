@@ -164,6 +164,26 @@ void fhir_body_location(fhir_ctx *c, const xmlNode *role, fhir_node *tgt, const 
     fhir_entry_commit(c, loc);
 }
 
+void fhir_body_party_role(fhir_ctx *c, const xmlNode *participation, fhir_node *tgt,
+                          const fhir_rule *r)
+{
+    fhir_entry *role = fhir_party_role(c, r->arg, participation);
+    const char *key = NULL;
+    fhir_node *obj;
+
+    if (role != NULL) {
+        obj = fhir_rules_dst(c, tgt, r->dst, &key);
+        fhir_ref(c, obj, key, role);
+    }
+}
+
+static const fhir_rule participant_type_rules[] = {
+    {NULL, "type[].coding[].code", FHIR_OP_ATTR, "typeCode", NULL},
+    {NULL, "type.coding.system", FHIR_OP_CONST,
+     "http://terminology.hl7.org/CodeSystem/v3-ParticipationType", NULL},
+};
+const fhir_rules fhir_participant_type = FHIR_RULES(participant_type_rules);
+
 static const fhir_rule age_rules[] = {
     {NULL, "value", FHIR_OP_NUM, "value", NULL},
     {NULL, "unit", FHIR_OP_ATTR, "unit", NULL},

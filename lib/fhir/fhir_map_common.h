@@ -34,6 +34,13 @@ void fhir_set_datetime(fhir_ctx *c, const xmlNode *ts, fhir_node *tgt, const fhi
  * with its Practitioner candidate (scoring tag r->arg), Reference at r->dst.
  * The role points at the practitioner only when it has a root-extension id. */
 void fhir_body_role(fhir_ctx *c, const xmlNode *entity, fhir_node *tgt, const fhir_rule *r);
+/* FHIR_OP_FN on a participation (performer, author, participant): the
+ * PractitionerRole, Practitioner and Organization chain the fhir_party r->arg
+ * describes, Reference to the role at r->dst. */
+void fhir_body_party_role(fhir_ctx *c, const xmlNode *participation, fhir_node *tgt,
+                          const fhir_rule *r);
+/* participant.type[] from the participation's typeCode (v3-ParticipationType). */
+extern const fhir_rules fhir_participant_type;
 /* FHIR_OP_FN of the vaccination maps: the manufacturer Organization (a
  * Reference unless r->arg) and the place Location (fhir_map_vacc.c). */
 void fhir_vacc_manufacturer(fhir_ctx *c, const xmlNode *org, fhir_node *imm, const fhir_rule *r);
@@ -91,7 +98,6 @@ extern const fhir_rules fhir_pss_dosage;         /* MedicationStatement.dosage *
 extern const fhir_rules fhir_vps_authored_note;        /* note: narrative, author, time */
 extern const fhir_rules fhir_vps_observation_rules;    /* group Observation */
 extern const fhir_res_desc fhir_vps_entry_observation; /* an Observation per entry */
-extern const fhir_rules fhir_vps_participant_type;     /* participant.type from typeCode */
 /* Sections of the VPS map with their own file (src: the section). */
 extern const fhir_rules fhir_vps_framing;           /* 78337-3, fhir_map_vps_framing.c */
 extern const fhir_rules fhir_vps_phases;            /* 46240-8, fhir_map_vps_stay.c */
@@ -104,6 +110,12 @@ extern const fhir_rules fhir_rap_author_note; /* src author: time, narrative, Pr
 extern const fhir_rules fhir_rap_act_note;    /* src act: the text reference */
 extern const fhir_rules fhir_rap_qd_rules;    /* group ObservationQD */
 extern const fhir_res_desc fhir_rap_history;  /* the clinical history result (22636-5) */
+
+/* LAB body roles, devices, media and organizers (fhir_map_lab_roles.c). */
+extern const fhir_rules fhir_lab_observation_rules; /* Observation of a result (fhir_map_lab.c) */
+extern const fhir_rules fhir_lab_obs_roles;         /* of an observation */
+extern const fhir_rules fhir_lab_act_roles;         /* of the report act */
+extern const fhir_res_desc fhir_lab_organizer;      /* group Organizer */
 
 /* Resources of sections without entries. */
 extern const fhir_res_desc fhir_pss_family_text;

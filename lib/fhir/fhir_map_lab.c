@@ -4,12 +4,14 @@
  * RefertodilaboratorioFULLBODY map (v2.2) builds them: every section entry
  * becomes a DiagnosticReport referenced by the section; its act gives the
  * code, status, specimen and the Observations of the results (reference
- * ranges, interpretation, notes), nested sections recurse.
+ * ranges, interpretation, notes) and organizers in document order, nested
+ * sections recurse. The roles, media and organizers of the body are in
+ * fhir_map_lab_roles.c.
  *
  * Owns the LAB tables. Does not own the header (fhir_header.c) or the rule
  * semantics (fhir_rules.c).
  */
-#include "fhir_int.h"
+#include "fhir_map_common.h"
 
 /* act/observation statusCode -> DiagnosticReport/Observation status. */
 static const fhir_code_map report_status[] = {{"completed", "final"},
@@ -54,8 +56,8 @@ static const fhir_rule procedure_rules[] = {
 };
 static const fhir_res_desc procedure = {"Procedure", FHIR_RULES(procedure_rules)};
 
-/* Observation (groups Observation2 and Observation3). */
-static const fhir_rule observation_rules[] = {
+/* Observation (groups Observation, Observation2 and Observation3). */
+static const fhir_rule lab_observation_rules[] = {
     {NULL, "subject", FHIR_OP_REF, "Patient", NULL},
     {NULL, "encounter", FHIR_OP_REF, "Encounter", NULL},
     {"code", "code", FHIR_OP_CC, NULL, NULL},
@@ -66,9 +68,29 @@ static const fhir_rule observation_rules[] = {
     {"value", "value", FHIR_OP_VALUE, obs_values, NULL},
     {"entryRelationship/act/text/reference", "note[].text", FHIR_OP_ATTR, "value", NULL},
     {"referenceRange", "referenceRange[]", FHIR_OP_NEST, &range, NULL},
+    {NULL, NULL, FHIR_OP_NEST, &fhir_lab_obs_roles, NULL},
+};
+const fhir_rules fhir_lab_observation_rules = FHIR_RULES(lab_observation_rules);
+
+/* A result of the act: its procedures are what it is part of. */
+static const fhir_rule observation_rules[] = {
+    {NULL, NULL, FHIR_OP_NEST, &fhir_lab_observation_rules, NULL},
     {"../../entryRelationship/procedure", "partOf[]", FHIR_OP_NEW, &procedure, NULL},
 };
 static const fhir_res_desc observation = {"Observation", FHIR_RULES(observation_rules)};
+
+static const fhir_rule organizer_rules[] = {
+    {NULL, NULL, FHIR_OP_NEST, &fhir_lab_organizer.rules, NULL},
+    {"../../entryRelationship/procedure", "partOf[]", FHIR_OP_NEW, &procedure, NULL},
+};
+static const fhir_res_desc organizer = {"Observation", FHIR_RULES(organizer_rules)};
+
+/* The results of the act, in document order. */
+static const fhir_rule result_rules[] = {
+    {"observation", "result[]", FHIR_OP_NEW, &observation, NULL},
+    {"organizer", "result[]", FHIR_OP_NEW, &organizer, NULL},
+};
+static const fhir_rules result = FHIR_RULES(result_rules);
 
 static const fhir_rule specimen_rules[] = {
     {"specimenRole/id", "identifier[]", FHIR_OP_IDENT, NULL, NULL},
@@ -85,8 +107,9 @@ static const fhir_rule report_rules[] = {
     {NULL, "subject", FHIR_OP_REF, "Patient", NULL},
     {NULL, "encounter", FHIR_OP_REF, "Encounter", NULL},
     {"act/specimen", "specimen[]", FHIR_OP_NEW, &specimen, NULL},
-    {"act[specimen]/entryRelationship/observation", "result[]", FHIR_OP_NEW, &observation, NULL},
-    {"act[!specimen]/entryRelationship/observation", "result[]", FHIR_OP_NEW, &observation, NULL},
+    {"act[specimen]/entryRelationship", NULL, FHIR_OP_NEST, &result, NULL},
+    {"act[!specimen]/entryRelationship", NULL, FHIR_OP_NEST, &result, NULL},
+    {"act", NULL, FHIR_OP_NEST, &fhir_lab_act_roles, NULL},
     {"act/entryRelationship/act/text/reference", "conclusion", FHIR_OP_ATTR, "value", NULL},
 };
 static const fhir_res_desc report = {"DiagnosticReport", FHIR_RULES(report_rules)};

@@ -94,13 +94,6 @@ static const fhir_rule coding_rules[] = {
 };
 static const fhir_rules coding = FHIR_RULES(coding_rules);
 
-static const fhir_rule participant_type_rules[] = {
-    {NULL, "type[].coding[].code", FHIR_OP_ATTR, "typeCode", NULL},
-    {NULL, "type.coding.system", FHIR_OP_CONST,
-     "http://terminology.hl7.org/CodeSystem/v3-ParticipationType", NULL},
-};
-const fhir_rules fhir_vps_participant_type = FHIR_RULES(participant_type_rules);
-
 static const fhir_rule transport_role_rules[] = {
     {"code", "code[]", FHIR_OP_CC, NULL, NULL},
 };
@@ -110,7 +103,7 @@ static const fhir_rule transport_rules[] = {
     {"code", "$Encounter.extension[].url", FHIR_OP_CONST,
      "http://hl7.org/fhir/StructureDefinition/encounter-modeOfArrival", NULL},
     {"code", "$Encounter.extension.valueCoding", FHIR_OP_NEST, &coding, NULL},
-    {"participant", "$Encounter.participant[]", FHIR_OP_NEST, &fhir_vps_participant_type, NULL},
+    {"participant", "$Encounter.participant[]", FHIR_OP_NEST, &fhir_participant_type, NULL},
     {"participant/participantRole", "$Encounter.participant[].individual", FHIR_OP_NEW,
      &transport_role, NULL},
 };

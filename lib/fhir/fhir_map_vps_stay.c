@@ -81,7 +81,7 @@ static const fhir_rule reason_rules[] = {
 static const fhir_res_desc reason = {"Observation", FHIR_RULES(reason_rules)};
 
 static const fhir_rule phase_participant_rules[] = {
-    {NULL, NULL, FHIR_OP_NEST, &fhir_vps_participant_type, NULL},
+    {NULL, NULL, FHIR_OP_NEST, &fhir_participant_type, NULL},
     {"time", "period.start", FHIR_OP_FN, NULL, fhir_set_datetime},
     {"time/low", "period.start", FHIR_OP_DATETIME, NULL, NULL},
     {"time/high", "period.end", FHIR_OP_DATETIME, NULL, NULL},

@@ -5,7 +5,8 @@
  * wholeOrganization chain), Location, and the PractitionerRole that links a
  * practitioner to the organization of one participation.
  *
- * Owns the FULLHEADER conventions for these: ids "<root>-<extension>",
+ * Owns the FULLHEADER conventions for these (and the Device of an authoring
+ * or participating device): ids "<root>-<extension>",
  * conditional PUT "Type?identifier=<extension>", identifiers with the
  * assigning authority, the scoring tag of each candidate and its dedup
  * (fhir_bundle.c), names only in the ENGINE_2023 compatibility mode.
@@ -223,3 +224,16 @@ fhir_entry *fhir_party_role(fhir_ctx *c, const fhir_party *p, const xmlNode *par
     }
     return role;
 }
+
+static const fhir_rule device_name_rules[] = {
+    {NULL, "type", FHIR_OP_CONST, "other", NULL},
+    {NULL, "name", FHIR_OP_ATTR, "displayName", NULL},
+};
+static const fhir_rules device_name = FHIR_RULES(device_name_rules);
+
+static const fhir_rule device_rules[] = {
+    {"code", "type", FHIR_OP_CC, NULL, NULL},
+    {"manufacturerModelName", "manufacturer", FHIR_OP_ATTR, "displayName", NULL},
+    {"softwareName", "deviceName[]", FHIR_OP_NEST, &device_name, NULL},
+};
+const fhir_res_desc fhir_party_device = {"Device", FHIR_RULES(device_rules)};

@@ -201,6 +201,8 @@ static const char *const known_paths[] = {
     /* RefertodiAnatomiaPatologica: the author of the notes of the history
      * Lists (FHIRSRV's "author" is note.author on other types only) */
     "List.note.author",
+    /* FULLHEADER: the Organization of a patient's guardian */
+    "Patient.contact.organization",
 };
 
 /* R4 choice elements of type Reference: the path uses the element name. */

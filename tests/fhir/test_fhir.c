@@ -457,6 +457,158 @@ static void test_generated_documents(void **state)
     }
 }
 
+/* Insert text before the first occurrence of anchor in *doc (reallocated). */
+static void insert_before(char **doc, const char *anchor, const char *text)
+{
+    char *at = strstr(*doc, anchor);
+    size_t head;
+    char *out;
+
+    assert_non_null(at);
+    head = (size_t)(at - *doc);
+    out = malloc(strlen(*doc) + strlen(text) + 1);
+    assert_non_null(out);
+    memcpy(out, *doc, head);
+    memcpy(out + head, text, strlen(text));
+    memcpy(out + head + strlen(text), at, strlen(at) + 1);
+    free(*doc);
+    *doc = out;
+}
+
+#define LAB_PERSON "<id root=\"2.16.840.1.113883.2.9.4.3.2\" extension=\"RSSMRA70A01H501S\"/>"
+#define LAB_ORG                                                                                    \
+    "<representedOrganization><id root=\"2.16.840.1.113883.2.9.4.1.2\" extension=\"120999\"/>"     \
+    "<asOrganizationPartOf><id root=\"2.16.840.1.113883.2.9.4.1.1\" extension=\"120109\"/>"        \
+    "</asOrganizationPartOf></representedOrganization>"
+
+/* The LAB body roles: performers, authors, participants (people and
+ * devices), observationMedia and organizers, added to the official LAB CDA. */
+static void test_lab_roles(void **state)
+{
+    static const char act_roles[] =
+        "<performer><assignedEntity>" LAB_PERSON "<code code=\"LAB\" "
+        "codeSystem=\"2.16.840.1.113883.2.9.6.2.7\"/>" LAB_ORG "</assignedEntity></performer>"
+        "<author><time value=\"20220330112426+0100\"/><assignedAuthor>" LAB_PERSON
+        "</assignedAuthor></author>"
+        "<participant typeCode=\"AUTHEN\"><time value=\"20220330112426+0100\"/>"
+        "<participantRole>" LAB_PERSON "</participantRole></participant>"
+        "<entryRelationship typeCode=\"COMP\"><organizer classCode=\"BATTERY\" moodCode=\"EVN\">"
+        "<code code=\"24356-8\" codeSystem=\"2.16.840.1.113883.6.1\"/>"
+        "<statusCode code=\"completed\"/><component><observation classCode=\"OBS\" "
+        "moodCode=\"EVN\"><code code=\"5811-5\" codeSystem=\"2.16.840.1.113883.6.1\"/>"
+        "<statusCode code=\"completed\"/><value xsi:type=\"PQ\" value=\"1.020\" unit=\"1\"/>"
+        "</observation></component><component><organizer classCode=\"CLUSTER\" "
+        "moodCode=\"EVN\"><statusCode code=\"completed\"/></organizer></component>"
+        "</organizer></entryRelationship>";
+    static const char obs_roles[] =
+        "<performer><time value=\"20220330112426+0100\"/><assignedEntity>" LAB_PERSON LAB_ORG
+        "</assignedEntity></performer>"
+        "<participant typeCode=\"VRF\"><participantRole>" LAB_PERSON "</participantRole>"
+        "</participant><participant typeCode=\"DEV\"><participantRole><playingDevice>"
+        "<manufacturerModelName displayName=\"Analyzer 9\"/><softwareName "
+        "displayName=\"LabSoft\"/></playingDevice></participantRole></participant>"
+        "<entryRelationship typeCode=\"COMP\"><observationMedia classCode=\"OBS\" "
+        "moodCode=\"EVN\"><value xsi:type=\"ED\" mediaType=\"image/png\" "
+        "representation=\"B64\">iVBORw0KGgo=</value></observationMedia></entryRelationship>";
+    size_t len = 0;
+    char *cda = read_fixture("support-examples/cda/LAB.xml", &len);
+    char *doc = malloc(len + 1);
+    fse_fhir_opts opts = {0};
+    char *json = NULL;
+    size_t json_len = 0;
+    fse_buf text;
+
+    (void)state;
+    assert_non_null(doc);
+    memcpy(doc, cda, len);
+    doc[len] = '\0';
+    insert_before(&doc, "<entryRelationship typeCode=\"SUBJ\">", act_roles);
+    insert_before(&doc, "</observation>", obs_roles);
+    assert_int_equal(fse_fhir_convert(&json, &json_len, (const uint8_t *)doc, strlen(doc), &opts),
+                     FSE_OK);
+    fse_buf_init(&text, MAX_FILE);
+    fse_buf_append_str(&text, "");
+    assert_int_equal(count_issues(json, json_len, false, &text), 0);
+    assert_int_equal(count_issues(json, json_len, true, &text), 0);
+    assert_non_null(strstr(json, "\"deviceName\":[{\"type\":\"other\",\"name\":\"LabSoft\"}]"));
+    assert_non_null(strstr(json, "\"manufacturer\":\"Analyzer 9\""));
+    assert_non_null(
+        strstr(json, "\"content\":{\"contentType\":\"image/png\",\"data\":\"iVBORw0KGgo=\"}"));
+    assert_non_null(strstr(json, "\"code\":\"5811-5\""));
+    assert_non_null(strstr(json, "\"code\":\"24356-8\""));
+    assert_non_null(strstr(json, "\"code\":\"VRF\""));
+    assert_non_null(strstr(json, "\"code\":\"AUTHEN\""));
+    assert_non_null(strstr(json, "\"id\":\"2.16.840.1.113883.2.9.4.1.2-120999\""));
+    assert_non_null(strstr(json, "\"id\":\"2.16.840.1.113883.2.9.4.3.2-RSSMRA70A01H501S\""));
+    fse_buf_free(&text);
+    fse_free(json);
+    free(doc);
+    fse_free(cda);
+}
+
+/* The header parties about the patient and the device authors, added to the
+ * official PSS CDA (which has a next of kin already). */
+static void test_header_parties(void **state)
+{
+    static const char guardian[] =
+        "<guardian><id root=\"2.16.840.1.113883.2.9.4.3.2\" extension=\"VRDLGU60A01H501X\"/>"
+        "<code code=\"MTH\" codeSystem=\"2.16.840.1.113883.5.111\"/><guardianPerson><name>"
+        "<family>Verdi</family></name></guardianPerson></guardian><guardian>"
+        "<guardianOrganization><id root=\"2.16.840.1.113883.2.9.4.1.2\" extension=\"120555\"/>"
+        "</guardianOrganization></guardian>";
+    static const char provider[] = "<providerOrganization><id root=\"2.16.840.1.113883.2.9.4.1.2\" "
+                                   "extension=\"120666\"/></providerOrganization>";
+    static const char authors[] =
+        "<author><time value=\"20220510100000+0100\"/><assignedAuthor><id "
+        "root=\"2.16.840.1.113883.2.9.6.3.2\" extension=\"01234567890\"/></assignedAuthor></author>"
+        "<author><time value=\"20220510100000+0100\"/><assignedAuthor><id nullFlavor=\"NA\"/>"
+        "<assignedAuthoringDevice><softwareName displayName=\"CartellaSW\"/>"
+        "</assignedAuthoringDevice></assignedAuthor></author>";
+    static const char guarantor[] =
+        "<participant typeCode=\"IND\"><associatedEntity classCode=\"GUAR\"><id "
+        "root=\"2.16.840.1.113883.2.9.4.1.2\" extension=\"120777\"/><scopingOrganization>"
+        "<id root=\"2.16.840.1.113883.2.9.4.1.2\" extension=\"120777\"/></scopingOrganization>"
+        "</associatedEntity></participant>";
+    size_t len = 0;
+    char *cda = read_fixture("support-examples/cda/PSS.xml", &len);
+    char *doc = malloc(len + 1);
+    fse_fhir_opts opts = {0};
+    char *json = NULL;
+    size_t json_len = 0;
+    fse_buf text;
+
+    (void)state;
+    assert_non_null(doc);
+    memcpy(doc, cda, len);
+    doc[len] = '\0';
+    insert_before(&doc, "<birthplace>", guardian);
+    insert_before(&doc, "</patientRole>", provider);
+    insert_before(&doc, "<dataEnterer", authors);
+    insert_before(&doc, "<participant typeCode=\"IND\">", guarantor);
+    assert_int_equal(fse_fhir_convert(&json, &json_len, (const uint8_t *)doc, strlen(doc), &opts),
+                     FSE_OK);
+    fse_buf_init(&text, MAX_FILE);
+    fse_buf_append_str(&text, "");
+    assert_int_equal(count_issues(json, json_len, false, &text), 0);
+    /* the guardian organization is a Patient.contact: a known issue */
+    reach_lines(json, json_len, FSE_FHIR_ISSUE_KNOWN_MAPPING, &text);
+    assert_string_equal(text.data, "Patient^Organization^Patient.contact.organization\n");
+    assert_non_null(strstr(json, "\"managingOrganization\":{\"reference\":\"https://example/"
+                                 "Organization/2.16.840.1.113883.2.9.4.1.2-120666\"}"));
+    assert_non_null(strstr(json, "\"generalPractitioner\":[{\"reference\":\"https://example/"
+                                 "Organization/2.16.840.1.113883.2.9.4.1.2-120777\"}]"));
+    assert_non_null(strstr(json, "\"contact\":[{\"organization\":{\"reference\":\"https://"
+                                 "example/Organization/2.16.840.1.113883.2.9.4.1.2-120555\"}}]"));
+    assert_non_null(strstr(json, "\"owner\":{\"reference\":\"https://example/Organization/"
+                                 "2.16.840.1.113883.2.9.6.3.2-01234567890\"}"));
+    assert_non_null(strstr(json, "\"deviceName\":[{\"type\":\"other\",\"name\":\"CartellaSW\"}]"));
+    assert_non_null(strstr(json, "\"value\":\"VRDLGU60A01H501X\""));
+    fse_buf_free(&text);
+    fse_free(json);
+    free(doc);
+    fse_free(cda);
+}
+
 /* The checks find what a broken bundle lacks. */
 static void test_checks(void **state)
 {
@@ -514,6 +666,8 @@ int main(int argc, char **argv)
             cmocka_unit_test(test_refused_input),
             cmocka_unit_test(test_checks),
             cmocka_unit_test(test_generated_documents),
+            cmocka_unit_test(test_lab_roles),
+            cmocka_unit_test(test_header_parties),
         };
         selected = &pairs[0];
         return cmocka_run_group_tests(tests, NULL, NULL);
