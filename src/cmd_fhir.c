@@ -34,7 +34,8 @@ static void usage(FILE *out)
         "\n"
         "  --pretty          indent the JSON\n"
         "  --check           report structural R4 and data-quality reachability issues\n"
-        "                    on stderr (exit 1 when there are any)\n"
+        "                    on stderr (exit 1 when there are any beyond the known issues\n"
+        "                    of the official mapping, see docs/fhir.md)\n"
         "  --seed N          seed of the resource UUIDs (default: random)\n"
         "  --compat MODE     gateway: as the Gateway's published examples (default);\n"
         "                    engine-2023: as the mapping engine's benchmark bundle\n"
@@ -157,10 +158,13 @@ static int report_issues(const char *json, size_t len)
         return 2;
     }
     for (i = 0; i < issues.n_items; i++) {
+        bool known = issues.items[i].kind == FSE_FHIR_ISSUE_KNOWN_MAPPING;
+
+        /* Paths the official maps themselves leave unreachable are reported, not failed. */
         fprintf(stderr, "%s: %s\n", issues.items[i].where, issues.items[i].message);
-    }
-    if (issues.n_items > 0) {
-        rc = 1;
+        if (!known) {
+            rc = 1;
+        }
     }
     fse_fhir_issues_free(&issues);
     return rc;
