@@ -242,19 +242,31 @@ const fhir_res_desc fhir_medication = {"Medication", FHIR_RULES(medication_rules
 
 /* Allergy ---------------------------------------------------------------- */
 
-static const fhir_code_map allergy_type[] = {{"OINT", "intolerance"},
-                                             {"ALG", "allergy"},
-                                             {"DALG", "allergy"},
-                                             {"EALG", "allergy"},
-                                             {"FALG", "allergy"},
-                                             {"NAINT", "intolerance"},
-                                             {"FNAINT", "intolerance"},
-                                             {"DNAINT", "intolerance"},
-                                             {"ENAINT", "intolerance"},
-                                             {"FINT", "intolerance"},
-                                             {"DINT", "intolerance"},
-                                             {"EINT", "intolerance"},
-                                             {NULL, NULL}};
+const fhir_code_map fhir_allergy_type[] = {{"OINT", "intolerance"},
+                                           {"ALG", "allergy"},
+                                           {"DALG", "allergy"},
+                                           {"EALG", "allergy"},
+                                           {"FALG", "allergy"},
+                                           {"NAINT", "intolerance"},
+                                           {"FNAINT", "intolerance"},
+                                           {"DNAINT", "intolerance"},
+                                           {"ENAINT", "intolerance"},
+                                           {"FINT", "intolerance"},
+                                           {"DINT", "intolerance"},
+                                           {"EINT", "intolerance"},
+                                           {NULL, NULL}};
+
+const fhir_code_map fhir_allergy_criticality[] = {
+    {"M", "low"}, {"H", "high"}, {"L", "low"}, {NULL, NULL}};
+
+/* AllergyCategoryMap as the deployed map has it (its typos included:
+ * "enviroment", FNAINT -> intolerance), used where the official outputs show it. */
+const fhir_code_map fhir_allergy_category_as_map[] = {
+    {"DALG", "medication"},   {"EALG", "enviroment"},
+    {"FALG", "food"},         {"FNAINT", "intolerance"},
+    {"DNAINT", "medication"}, {"ENAINT", "enviroment"},
+    {"FINT", "food"},         {"DINT", "medication"},
+    {"EINT", "enviroment"},   {NULL, NULL}};
 
 static const fhir_code_map allergy_category[] = {
     {"DALG", "medication"},   {"EALG", "environment"},
@@ -285,7 +297,7 @@ static const fhir_rule allergy_rules[] = {
      FHIR_OP_CONST, "http://terminology.hl7.org/CodeSystem/allergyintolerance-verification", NULL},
     {ALLERGY_OBS "/statusCode[@code='completed']", "verificationStatus.coding.code", FHIR_OP_CONST,
      "confirmed", NULL},
-    {ALLERGY_OBS "/value", "type", FHIR_OP_MAP, allergy_type, NULL},
+    {ALLERGY_OBS "/value", "type", FHIR_OP_MAP, fhir_allergy_type, NULL},
     {ALLERGY_OBS "/value", "category[]", FHIR_OP_MAP, allergy_category, NULL},
     {ALLERGY_OBS "/entryRelationship/observation[code/@code='SEV']/value", "criticality",
      FHIR_OP_MAP, criticality, NULL},

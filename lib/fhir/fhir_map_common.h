@@ -11,6 +11,10 @@
 
 extern const fhir_code_map fhir_obs_status[];
 extern const fhir_code_map fhir_procedure_status[];
+/* Allergy type and criticality, and the category map as deployed (typos kept). */
+extern const fhir_code_map fhir_allergy_type[];
+extern const fhir_code_map fhir_allergy_criticality[];
+extern const fhir_code_map fhir_allergy_category_as_map[];
 /* value:INT, BL, CD, CE, PQ, ST */
 extern const fhir_value_kind fhir_obs_values[];
 

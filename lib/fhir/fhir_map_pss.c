@@ -24,31 +24,6 @@
         NULL, "subject", FHIR_OP_REF, "Patient", NULL                                              \
     }
 
-static const fhir_code_map criticality[] = {
-    {"M", "low"}, {"H", "high"}, {"L", "low"}, {NULL, NULL}};
-
-/* AllergyTypeMap, AllergyCategoryMap of the map (its typos included:
- * "enviroment", FNAINT -> intolerance). */
-static const fhir_code_map allergy_type[] = {{"OINT", "intolerance"},
-                                             {"ALG", "allergy"},
-                                             {"DALG", "allergy"},
-                                             {"EALG", "allergy"},
-                                             {"FALG", "allergy"},
-                                             {"NAINT", "intolerance"},
-                                             {"FNAINT", "intolerance"},
-                                             {"DNAINT", "intolerance"},
-                                             {"ENAINT", "intolerance"},
-                                             {"FINT", "intolerance"},
-                                             {"DINT", "intolerance"},
-                                             {"EINT", "intolerance"},
-                                             {NULL, NULL}};
-static const fhir_code_map allergy_category[] = {
-    {"DALG", "medication"},   {"EALG", "enviroment"},
-    {"FALG", "food"},         {"FNAINT", "intolerance"},
-    {"DNAINT", "medication"}, {"ENAINT", "enviroment"},
-    {"FINT", "food"},         {"DINT", "medication"},
-    {"EINT", "enviroment"},   {NULL, NULL}};
-
 static const fhir_code_map imm_status[] = {{"completed", "completed"},
                                            {"aborted", "final"},
                                            {"suspended", "enterer-in-error"},
@@ -97,14 +72,14 @@ static const fhir_rule allergy_obs_rules[] = {
     {NO_ALLERGY "/../../effectiveTime", "onset", FHIR_OP_FN, NULL, fhir_choice_period},
     {"effectiveTime[@value]", "onsetDateTime", FHIR_OP_DATETIME, NULL, NULL},
     {"effectiveTime", "onset", FHIR_OP_FN, NULL, fhir_choice_period},
-    {"value", "type", FHIR_OP_MAP, allergy_type, NULL},
-    {"value", "category[]", FHIR_OP_MAP, allergy_category, NULL},
+    {"value", "type", FHIR_OP_MAP, fhir_allergy_type, NULL},
+    {"value", "category[]", FHIR_OP_MAP, fhir_allergy_category_as_map, NULL},
     {"value", "code", FHIR_OP_CC, NULL, NULL},
     {"participant", "reaction[]", FHIR_OP_NEST, &reaction, NULL},
     {".[!participant]/entryRelationship[@typeCode='MFST']/observation", "reaction[]", FHIR_OP_NEST,
      &reaction_alone, NULL},
     {"entryRelationship[@typeCode='SUBJ']/observation/value", "criticality", FHIR_OP_MAP,
-     criticality, NULL},
+     fhir_allergy_criticality, NULL},
     {"entryRelationship[@typeCode='SUBJ']/act/text/reference", "note[].text", FHIR_OP_ATTR, "value",
      NULL},
     {"entryRelationship[@typeCode='REFR']/observation[value]", "clinicalStatus", FHIR_OP_FN,

@@ -247,29 +247,6 @@ static const fhir_res_desc imaging_obs = {"Observation", FHIR_RULES(imaging_obs_
 /* Lists: allergies (48765-2), drug (8677-7) and oncology (103567-4) therapy */
 /* ------------------------------------------------------------------------ */
 
-static const fhir_code_map criticality[] = {
-    {"M", "low"}, {"H", "high"}, {"L", "low"}, {NULL, NULL}};
-/* AllergyCategoryMap of the map (its typos included). */
-static const fhir_code_map allergy_category[] = {
-    {"DALG", "medication"},   {"EALG", "enviroment"},
-    {"FALG", "food"},         {"FNAINT", "intolerance"},
-    {"DNAINT", "medication"}, {"ENAINT", "enviroment"},
-    {"FINT", "food"},         {"DINT", "medication"},
-    {"EINT", "enviroment"},   {NULL, NULL}};
-static const fhir_code_map allergy_type[] = {{"OINT", "intolerance"},
-                                             {"ALG", "allergy"},
-                                             {"DALG", "allergy"},
-                                             {"EALG", "allergy"},
-                                             {"FALG", "allergy"},
-                                             {"NAINT", "intolerance"},
-                                             {"FNAINT", "intolerance"},
-                                             {"DNAINT", "intolerance"},
-                                             {"ENAINT", "intolerance"},
-                                             {"FINT", "intolerance"},
-                                             {"DINT", "intolerance"},
-                                             {"EINT", "intolerance"},
-                                             {NULL, NULL}};
-
 #define MFST "entryRelationship[@typeCode='MFST']/observation"
 
 static const fhir_rule manifestation_rules[] = {
@@ -286,12 +263,12 @@ static const fhir_rules reaction = FHIR_RULES(reaction_rules);
 
 static const fhir_rule allergy_obs_rules[] = {
     {"effectiveTime", "onsetPeriod", FHIR_OP_PERIOD, NULL, NULL},
-    {"value", "type", FHIR_OP_MAP, allergy_type, NULL},
-    {"value", "category[]", FHIR_OP_MAP, allergy_category, NULL},
+    {"value", "type", FHIR_OP_MAP, fhir_allergy_type, NULL},
+    {"value", "category[]", FHIR_OP_MAP, fhir_allergy_category_as_map, NULL},
     {"participant", "reaction[]", FHIR_OP_NEST, &reaction, NULL},
     {".[!participant]/" MFST, "reaction[]", FHIR_OP_NEST, &manifestation, NULL},
     {"entryRelationship[@typeCode='SUBJ']/observation/value", "criticality", FHIR_OP_MAP,
-     criticality, NULL},
+     fhir_allergy_criticality, NULL},
     {"entryRelationship[@typeCode='SUBJ']/act", "note[]", FHIR_OP_NEST, &fhir_rap_act_note, NULL},
     {"entryRelationship[@typeCode='REFR']/observation[value]", "clinicalStatus", FHIR_OP_FN,
      "http://terminology.hl7.org/CodeSystem/allergyintolerance-clinical", fhir_allergy_status},

@@ -9,22 +9,6 @@
  */
 #include "fhir_map_common.h"
 
-static const fhir_code_map criticality[] = {
-    {"M", "low"}, {"H", "high"}, {"L", "low"}, {NULL, NULL}};
-static const fhir_code_map allergy_type[] = {{"OINT", "intolerance"},
-                                             {"ALG", "allergy"},
-                                             {"DALG", "allergy"},
-                                             {"EALG", "allergy"},
-                                             {"FALG", "allergy"},
-                                             {"NAINT", "intolerance"},
-                                             {"FNAINT", "intolerance"},
-                                             {"DNAINT", "intolerance"},
-                                             {"ENAINT", "intolerance"},
-                                             {"FINT", "intolerance"},
-                                             {"DINT", "intolerance"},
-                                             {"EINT", "intolerance"},
-                                             {NULL, NULL}};
-
 /* group Observation: value, effective, note, status from OBSstatus. */
 static const fhir_rule observation_rules[] = {
     {NULL, "subject", FHIR_OP_REF, "Patient", NULL},
@@ -72,10 +56,10 @@ static const fhir_rule allergy_rules[] = {
     {NULL, "patient", FHIR_OP_REF, "Patient", NULL},
     {NULL, "encounter", FHIR_OP_REF, "Encounter", NULL},
     {ALG_OBS "/effectiveTime", "onset", FHIR_OP_EFFECTIVE, NULL, NULL},
-    {ALG_OBS "/value", "type", FHIR_OP_MAP, allergy_type, NULL},
+    {ALG_OBS "/value", "type", FHIR_OP_MAP, fhir_allergy_type, NULL},
     {ALG_OBS "/participant", "reaction[]", FHIR_OP_NEST, &reaction, NULL},
     {ALG_OBS "/entryRelationship[@typeCode='SUBJ']/observation/value", "criticality", FHIR_OP_MAP,
-     criticality, NULL},
+     fhir_allergy_criticality, NULL},
     {ALG_OBS "/entryRelationship[@typeCode='SUBJ']/act/text/reference", "note[].text", FHIR_OP_ATTR,
      "value", NULL},
     {ALG_OBS "/entryRelationship[@typeCode='REFR']/observation", "clinicalStatus", FHIR_OP_FN,
