@@ -247,6 +247,8 @@ typedef struct fse_store_doc_meta {
     const char *submission_set_id;     /* identificativoSottomissione [sealed] */
     const char *workflow_instance_id;  /* workflow that published it */
     const char *replaces_unique_id;    /* put: the approved version this one replaces */
+    unsigned visibility;               /* FSE_STORE_VIS_* bits (plain column); put sets it,
+                                          fse_store_doc_visibility_set changes it */
 
     /* Set by the store; ignored on input. */
     const char *doc_id;                /* internal id (FSE_STORE_ID_LEN - 1 hex) */
@@ -315,6 +317,42 @@ FSE_API fse_err fse_store_doc_update(fse_store *s, const fse_store_doc_meta *met
  */
 FSE_API fse_err fse_store_doc_delete(fse_store *s, const char *unique_id, int64_t now_ms);
 
+/*
+ * Visibility of a document (domain-rules §3). Bits, kept as a plain column so
+ * that the policy can decide without opening the sealed record. Never
+ * renumbered.
+ */
+#define FSE_STORE_VIS_OBSCURED (1u << 0)        /* P99: obscured by the patient */
+#define FSE_STORE_VIS_TUTELA (1u << 1)          /* a maggior tutela category (DM23 art.6):
+                                                   hidden from all but the patient by default */
+#define FSE_STORE_VIS_TUTELA_RELEASED (1u << 2) /* the patient made the TUTELA document visible */
+#define FSE_STORE_VIS_NOT_PARENTS (1u << 3)     /* P97: hidden from the parents of a minor */
+#define FSE_STORE_VIS_NOT_PATIENT (1u << 4)     /* P98: hidden from the patient */
+#define FSE_STORE_VIS_ALL 0x1fu
+
+/*
+ * Change the visibility bits of a document (any status but deleted), with
+ * immediate effect for every later read.
+ * @return FSE_OK, FSE_E_ARG (unknown bits), FSE_E_NOT_FOUND (absent or
+ *         deleted), FSE_E_DB.
+ */
+FSE_API fse_err fse_store_doc_visibility_set(fse_store *s, const char *unique_id,
+                                             unsigned visibility, int64_t now_ms);
+
+/*
+ * Every document of a patient with a status in statuses (0: approved only),
+ * newest creation_time first (ties: newest submission first), at most
+ * max_docs (0: FSE_STORE_MAX_PATIENT_DOCS); *truncated_out (optional) tells
+ * whether more matched. Every record is checked against its sealed copy.
+ * The consultation layer filters and pages these after its policy check.
+ * @param[out] out  caller frees with fse_store_doc_list_free (next_cursor 0)
+ * @return FSE_OK (possibly empty), FSE_E_ARG, FSE_E_CRYPTO, FSE_E_DB.
+ */
+#define FSE_STORE_MAX_PATIENT_DOCS 10000u
+FSE_API fse_err fse_store_doc_list_patient(fse_store_doc_list **out, bool *truncated_out,
+                                           fse_store *s, const char *patient_id, unsigned statuses,
+                                           size_t max_docs);
+
 /* Search filter. Text bounds compare as text: pass full yyyyMMddHHmmss. */
 typedef struct fse_store_doc_query {
     const char *patient_id;   /* required: CF or "CF^^^&OID&ISO" */
@@ -346,6 +384,195 @@ FSE_API fse_err fse_store_doc_search(fse_store_doc_list **out, fse_store *s,
 /* NULL: no-op. */
 FSE_API void fse_store_doc_meta_free(fse_store_doc_meta *m);
 FSE_API void fse_store_doc_list_free(fse_store_doc_list *l);
+
+/* ------------------------------------------------------------------------ */
+/* Patient privacy state: registry, consents, relations, notifications      */
+/* ------------------------------------------------------------------------ */
+
+/*
+ * A patient as the node's registry (anagrafe) knows them: what the policy
+ * needs about the person, not clinical data. As input every pointer is
+ * borrowed; as output the record and its strings are one block freed with
+ * fse_store_patient_free.
+ */
+typedef struct fse_store_patient {
+    const char *patient_id;     /* codice fiscale (or CX form); required [keyed ref + sealed] */
+    const char *birth_date;     /* yyyyMMdd; required [sealed] */
+    const char *region;         /* region of assistance, 3 digits ("120") [plain] */
+    const char *gp_id;          /* CF of the MMG/PLS, NULL: none [keyed actor ref + sealed] */
+    int64_t gp_from_ms;         /* start of the GP assignment */
+    int64_t gp_to_ms;           /* its end; 0: open */
+    bool notifications_off;     /* the patient switched notifications off (default on) */
+    const char *notify_channel; /* "app", "email" or "both" (NULL: "app") [plain] */
+    int64_t created_ms, updated_ms; /* set by the store */
+    char gp_ref[FSE_STORE_REF_LEN]; /* output: keyed actor reference of gp_id ("" none) */
+    struct fse_store_arena *arena_;
+} fse_store_patient;
+
+/* Create or replace a patient's registry record (all fields).
+ * @return FSE_OK, FSE_E_ARG, FSE_E_LIMIT, FSE_E_CRYPTO, FSE_E_DB. */
+FSE_API fse_err fse_store_patient_put(fse_store *s, const fse_store_patient *p, int64_t now_ms);
+
+/* A patient's record. @param[out] out  caller frees with fse_store_patient_free
+ * @return FSE_OK, FSE_E_NOT_FOUND, FSE_E_CRYPTO, FSE_E_DB. */
+FSE_API fse_err fse_store_patient_get(fse_store_patient **out, fse_store *s,
+                                      const char *patient_id);
+
+/* Switch notifications on or off and choose the channel (NULL: unchanged). */
+FSE_API fse_err fse_store_patient_notify_set(fse_store *s, const char *patient_id, bool on,
+                                             const char *channel, int64_t now_ms);
+
+FSE_API void fse_store_patient_free(fse_store_patient *p);
+
+/* Consent purposes (domain-rules §2: DM23 art.8 c.1, art.16). Never renumbered. */
+typedef enum fse_store_consent_purpose {
+    FSE_STORE_CONSENT_CURA = 0,                  /* "cura" */
+    FSE_STORE_CONSENT_PREVENZIONE_REGIONE = 1,   /* "prevenzione-regione" */
+    FSE_STORE_CONSENT_PREVENZIONE_MINISTERO = 2, /* "prevenzione-ministero" */
+    FSE_STORE_CONSENT_PROFILASSI = 3,            /* "profilassi" (internazionale) */
+    FSE_STORE_CONSENT_PURPOSES = 4               /* count, not a purpose */
+} fse_store_consent_purpose;
+
+/* "cura", ...; NULL out of range. And back: false for an unknown name. */
+FSE_API const char *fse_store_consent_purpose_name(fse_store_consent_purpose p);
+FSE_API bool fse_store_consent_purpose_parse(fse_store_consent_purpose *out, const char *name);
+
+/* One consent act (append-only history). Strings as fse_store_event. */
+typedef struct fse_store_consent {
+    int64_t id;                        /* set by the store */
+    fse_store_consent_purpose purpose;
+    bool given;                        /* true: given (or confirmed), false: revoked */
+    int64_t time_ms;
+    const char *channel;               /* "web", "app", "sportello", "api", ... [plain] */
+    const char *actor_id;              /* CF of who recorded it [sealed] */
+    const char *actor_role;            /* ASS, TUT, GEN, ING, OGC ... [plain] */
+    bool patient_minor;                /* the patient was a minor at time_ms [plain] */
+} fse_store_consent;
+
+typedef struct fse_store_consent_list {
+    size_t n_consents;
+    fse_store_consent *consents; /* oldest first */
+    struct fse_store_arena *arena_;
+} fse_store_consent_list;
+
+/* Append a consent act for a patient.
+ * @return FSE_OK, FSE_E_ARG, FSE_E_LIMIT, FSE_E_CRYPTO, FSE_E_DB. */
+FSE_API fse_err fse_store_consent_add(fse_store *s, const char *patient_id,
+                                      const fse_store_consent *c, int64_t *id_out);
+
+/* A patient's consent history, oldest first (the current state of a purpose
+ * is its last act). FSE_OK with an empty list when none. */
+FSE_API fse_err fse_store_consent_list_get(fse_store_consent_list **out, fse_store *s,
+                                           const char *patient_id);
+FSE_API void fse_store_consent_list_free(fse_store_consent_list *l);
+
+/* Kinds of relation between a person and a patient. Never renumbered. */
+typedef enum fse_store_relation_kind {
+    FSE_STORE_REL_DELEGATE = 1,  /* voluntary delegate (role ING) */
+    FSE_STORE_REL_GUARDIAN = 2,  /* tutore / amministratore di sostegno (TUT) */
+    FSE_STORE_REL_PARENT = 3,    /* parent of a minor (GEN) */
+    FSE_STORE_REL_CARE = 4,      /* declared ongoing care (DM23 art.15 b, DPR 445/2000 art.47) */
+    FSE_STORE_REL_EMERGENCY = 5  /* break-the-glass grant (DM23 art.20) */
+} fse_store_relation_kind;
+
+/* Bit of a kind in a kind mask. */
+#define FSE_STORE_REL_BIT(k) (1u << (unsigned)(k))
+
+/* Flags of a relation (emergency grants). */
+#define FSE_STORE_REL_F_PSS_READ (1u << 0) /* the grant has read the patient summary */
+
+/* A relation: who (actor_id) stands in which relation to the patient, from
+ * when to when. Strings borrowed on input, owned by the list on output. */
+typedef struct fse_store_relation {
+    int64_t id;                       /* set by the store */
+    fse_store_relation_kind kind;
+    const char *actor_id;             /* CF of the delegate / doctor [keyed actor ref + sealed] */
+    const char *actor_role;           /* role the relation is for (ING, TUT, GEN, APR, AAS ...) */
+    const char *organisation;         /* organisation of a CARE/EMERGENCY actor [plain] */
+    const char *reason;               /* declaration or emergency reason text [sealed] */
+    int64_t valid_from_ms;
+    int64_t valid_to_ms;              /* 0: open */
+    int64_t ended_ms;                 /* set by fse_store_relation_end; 0: not ended */
+    unsigned flags;                   /* FSE_STORE_REL_F_* */
+    int64_t created_ms;               /* set by the store */
+    char actor_ref[FSE_STORE_REF_LEN]; /* output: keyed actor reference */
+} fse_store_relation;
+
+typedef struct fse_store_relation_list {
+    size_t n_relations;
+    fse_store_relation *relations; /* oldest first */
+    struct fse_store_arena *arena_;
+} fse_store_relation_list;
+
+/* Record a relation. @return FSE_OK, FSE_E_ARG, FSE_E_LIMIT, FSE_E_CRYPTO, FSE_E_DB. */
+FSE_API fse_err fse_store_relation_add(fse_store *s, const char *patient_id,
+                                       const fse_store_relation *r, int64_t *id_out);
+
+/* End a relation now (revocation); it stays listed with ended_ms.
+ * @return FSE_OK, FSE_E_NOT_FOUND (no such relation of this patient, or
+ *         already ended), FSE_E_DB. */
+FSE_API fse_err fse_store_relation_end(fse_store *s, const char *patient_id, int64_t id,
+                                       int64_t now_ms);
+
+/* Set flags (OR) on a relation of this patient. FSE_E_NOT_FOUND, FSE_E_DB. */
+FSE_API fse_err fse_store_relation_flag(fse_store *s, const char *patient_id, int64_t id,
+                                        unsigned flags);
+
+/* Relations query: kinds mask (0: all); actor_id NULL: every actor; at_ms 0:
+ * also ended and expired ones, else only those in force at at_ms
+ * (valid_from <= at < valid_to or open, not ended). */
+typedef struct fse_store_relation_query {
+    const char *patient_id; /* required */
+    unsigned kinds;
+    const char *actor_id;
+    int64_t at_ms;
+} fse_store_relation_query;
+
+FSE_API fse_err fse_store_relation_list_get(fse_store_relation_list **out, fse_store *s,
+                                            const fse_store_relation_query *q);
+
+/* Relations in force at at_ms where actor_id is the actor, of any patient
+ * (a delegate's "whom can I act for"); patient ids are not returned, only
+ * kinds, ids and times, plus patient_ids[i] decrypted for the actor. */
+typedef struct fse_store_actor_relation {
+    fse_store_relation rel;
+    const char *patient_id; /* decrypted */
+} fse_store_actor_relation;
+
+typedef struct fse_store_actor_relation_list {
+    size_t n;
+    fse_store_actor_relation *items;
+    struct fse_store_arena *arena_;
+} fse_store_actor_relation_list;
+
+FSE_API fse_err fse_store_relation_of_actor(fse_store_actor_relation_list **out, fse_store *s,
+                                            const char *actor_id, unsigned kinds, int64_t at_ms);
+
+FSE_API void fse_store_relation_list_free(fse_store_relation_list *l);
+FSE_API void fse_store_actor_relation_list_free(fse_store_actor_relation_list *l);
+
+/* A notification to the patient: what happened, never health data. */
+typedef struct fse_store_notification {
+    int64_t id;
+    int64_t time_ms;
+    const char *kind; /* ACCESS, EMERGENCY, CONSENT, OBSCURING, DELEGATE, PUBLICATION [plain] */
+    const char *text; /* Italian one-liner without health data [sealed] */
+    const char *channel; /* channel chosen at the time [plain] */
+} fse_store_notification;
+
+typedef struct fse_store_notification_list {
+    size_t n;
+    fse_store_notification *items; /* newest first */
+    struct fse_store_arena *arena_;
+} fse_store_notification_list;
+
+FSE_API fse_err fse_store_notification_add(fse_store *s, const char *patient_id,
+                                           const fse_store_notification *n, int64_t *id_out);
+/* Newest first, at most limit (0: 100, max 1000), with id < before_id (0: newest). */
+FSE_API fse_err fse_store_notification_list_get(fse_store_notification_list **out, fse_store *s,
+                                                const char *patient_id, int64_t before_id,
+                                                size_t limit);
+FSE_API void fse_store_notification_list_free(fse_store_notification_list *l);
 
 /* ------------------------------------------------------------------------ */
 /* Validation -> publication links (gateway-api §6)                         */
