@@ -339,20 +339,6 @@ FSE_API fse_err fse_store_doc_delete(fse_store *s, const char *unique_id, int64_
 FSE_API fse_err fse_store_doc_visibility_set(fse_store *s, const char *unique_id,
                                              unsigned visibility, int64_t now_ms);
 
-/*
- * Every document of a patient with a status in statuses (0: approved only),
- * newest creation_time first (ties: newest submission first), at most
- * max_docs (0: FSE_STORE_MAX_PATIENT_DOCS); *truncated_out (optional) tells
- * whether more matched. Every record is checked against its sealed copy.
- * The consultation layer filters and pages these after its policy check.
- * @param[out] out  caller frees with fse_store_doc_list_free (next_cursor 0)
- * @return FSE_OK (possibly empty), FSE_E_ARG, FSE_E_CRYPTO, FSE_E_DB.
- */
-#define FSE_STORE_MAX_PATIENT_DOCS 10000u
-FSE_API fse_err fse_store_doc_list_patient(fse_store_doc_list **out, bool *truncated_out,
-                                           fse_store *s, const char *patient_id, unsigned statuses,
-                                           size_t max_docs);
-
 /* Search filter. Text bounds compare as text: pass full yyyyMMddHHmmss. */
 typedef struct fse_store_doc_query {
     const char *patient_id;   /* required: CF or "CF^^^&OID&ISO" */
@@ -384,6 +370,20 @@ FSE_API fse_err fse_store_doc_search(fse_store_doc_list **out, fse_store *s,
 /* NULL: no-op. */
 FSE_API void fse_store_doc_meta_free(fse_store_doc_meta *m);
 FSE_API void fse_store_doc_list_free(fse_store_doc_list *l);
+
+/*
+ * Every document of a patient with a status in statuses (0: approved only),
+ * newest creation_time first (ties: newest submission first), at most
+ * max_docs (0: FSE_STORE_MAX_PATIENT_DOCS); *truncated_out (optional) tells
+ * whether more matched. Every record is checked against its sealed copy.
+ * The consultation layer filters and pages these after its policy check.
+ * @param[out] out  caller frees with fse_store_doc_list_free (next_cursor 0)
+ * @return FSE_OK (possibly empty), FSE_E_ARG, FSE_E_CRYPTO, FSE_E_DB.
+ */
+#define FSE_STORE_MAX_PATIENT_DOCS 10000u
+FSE_API fse_err fse_store_doc_list_patient(fse_store_doc_list **out, bool *truncated_out,
+                                           fse_store *s, const char *patient_id, unsigned statuses,
+                                           size_t max_docs);
 
 /* ------------------------------------------------------------------------ */
 /* Patient privacy state: registry, consents, relations, notifications      */
