@@ -370,12 +370,13 @@ typedef struct fse_jwt_pair_opts {
     const char *jti;   /* base of both jti ("-a", "-s" appended); default random */
     int64_t iat;       /* issue time */
     unsigned validity; /* seconds until exp; 0 = 3600 */
+    const char *purpose_of_use; /* default: the operation's canonical purpose */
 } fse_jwt_pair_opts;
 
 #define FSE_JWT_PAIR_OPTS_INIT                                                                     \
     {                                                                                              \
         FSE_JWT_PAIR_OPTS_VERSION, FSE_JWT_OP_CREATE, NULL, NULL, NULL, NULL, NULL, NULL, NULL,    \
-            NULL, NULL, NULL, NULL, NULL, 0, 0                                                     \
+            NULL, NULL, NULL, NULL, NULL, 0, 0, NULL                                               \
     }
 
 /*

@@ -69,6 +69,12 @@ typedef struct fse_policy_subject {
     bool emergency_pss_read; /* under the emergency grant the PSS was read, or none exists */
 } fse_policy_subject;
 
+/* Whether a patient's consent for a purpose is effective now: the last act
+ * for the purpose gave it (given) and, if that act was made while the
+ * patient was a minor, the patient still is one (DM23 art.8 c.2: at 18 the
+ * new adult must confirm). */
+FSE_API bool fse_policy_consent_effective(bool given, bool given_while_minor, bool minor_now);
+
 /* What is known of the patient now. */
 typedef struct fse_policy_patient {
     bool consent_cura;       /* consent to consultation for cura, effective now */

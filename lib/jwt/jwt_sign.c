@@ -237,7 +237,8 @@ static void custom(fse_json *w, const pair_values *pv)
     fse_json_kv_string(w, "subject_role", pv->role);
     kv_concat(w, "person_id", "", o->patient_cf, CX_MEF_SUFFIX);
     fse_json_kv_bool(w, "patient_consent", true);
-    fse_json_kv_string(w, "purpose_of_use", fse_jwt__op_purpose(o->op));
+    fse_json_kv_string(w, "purpose_of_use",
+                       o->purpose_of_use != NULL ? o->purpose_of_use : fse_jwt__op_purpose(o->op));
     fse_json_kv_string(w, "action_id", fse_jwt__op_action(o->op));
     /* §3: DELETE carries neither resource_hl7_type nor attachment_hash. */
     if (o->loinc != NULL && o->op != FSE_JWT_OP_DELETE) {
