@@ -8,10 +8,12 @@
  * mapping scope), the LOINC -> tipoDocumentoLivAlto static map, header
  * extraction from a parsed tree, codice fiscale checking, the requestBody
  * model and its field rules, the JWT-vs-CDA checks, the validation ->
- * publication link hash and the workflowInstanceId format.
+ * publication link hash, the workflowInstanceId format, and the detector of
+ * maggior tutela documents (DM 7/9/2023 art.6) with its rule table.
  * Does not own: XML parsing (fse/xml.h), JWT decoding or signature checks,
  * JSON decoding of the request body, PDF extraction, HTTP status mapping
- * (lib/http), or schematron and terminology validation.
+ * (lib/http), schematron and terminology validation, or the visibility a
+ * node stores for a maggior tutela document (lib/gateway, fse/store.h).
  *
  * Threading: the tables are immutable and every function here is reentrant;
  * a header or findings list belongs to one thread.
@@ -411,5 +413,102 @@ FSE_API fse_err fse_cda_workflow_instance_id(char **out, const char *id_root,
 
 /* Lowercase hex SHA-256 of len bytes into out (65 bytes). FSE_E_CRYPTO. */
 FSE_API fse_err fse_cda_sha256_hex(char out[65], const uint8_t *data, size_t len);
+
+/* ------------------------------------------------------------------------ */
+/* Maggior tutela: documents obscured by default (DM 7/9/2023 art.6)        */
+/* ------------------------------------------------------------------------ */
+
+/*
+ * The categories of DM23 art.6 c.1 (domain-rules §3), one bit each, plus the
+ * producer's own marking. Never renumbered.
+ */
+typedef enum fse_cda_tutela_category {
+    FSE_CDA_TUTELA_HIV = 1 << 0,             /* people with HIV (L.135/1990) */
+    FSE_CDA_TUTELA_IVG = 1 << 1,             /* voluntary termination of pregnancy (L.194/1978) */
+    FSE_CDA_TUTELA_SEXUAL_VIOLENCE = 1 << 2, /* victims of sexual violence or paedophilia */
+    FSE_CDA_TUTELA_SUBSTANCE = 1 << 3,       /* users of drugs, psychotropics, alcohol */
+    FSE_CDA_TUTELA_ANONYMOUS_BIRTH = 1 << 4, /* women giving birth anonymously (DPR 396/2000) */
+    FSE_CDA_TUTELA_CONSULTORIO = 1 << 5,     /* services of consultori familiari (L.405/1975) */
+    FSE_CDA_TUTELA_VERY_RESTRICTED = 1 << 6  /* confidentialityCode V: the producer's marking */
+} fse_cda_tutela_category;
+
+/* Number of category bits, and all of them. */
+#define FSE_CDA_TUTELA_N_CATEGORIES 7
+#define FSE_CDA_TUTELA_ALL 0x7fu
+
+/* Short English name of one category bit ("hiv", "sexual_violence", ...);
+ * "" for anything but a single known bit. Never NULL. */
+FSE_API const char *fse_cda_tutela_category_name(unsigned category);
+
+/* How a rule's code matches a code found in the document. */
+typedef enum fse_cda_tutela_match {
+    FSE_CDA_TUTELA_MATCH_EXACT = 0, /* the same code */
+    /* the ICD-9-CM code and its subdivisions: "305.0" covers 305.0 and
+     * 305.00-305.09; "635" covers 635, 635.x and 635.xx (never "6351") */
+    FSE_CDA_TUTELA_MATCH_ICD9_FAMILY,
+    FSE_CDA_TUTELA_MATCH_PREFIX /* an ATC group: every code of up to 7 characters (an ATC
+                                   code) that starts with it */
+} fse_cda_tutela_match;
+
+/* When a matching code counts. */
+typedef enum fse_cda_tutela_when {
+    FSE_CDA_TUTELA_WHEN_PRESENT = 0, /* always, whatever the result or negation */
+    /* an observation code whose value is a count: not when the count is
+     * written as zero (a missing or unreadable count still counts) */
+    FSE_CDA_TUTELA_WHEN_COUNT_POSITIVE
+} fse_cda_tutela_when;
+
+/* One row of the rule table. All strings are static. */
+typedef struct fse_cda_tutela_rule {
+    const char *system; /* code system OID */
+    const char *code;   /* code, ICD-9-CM family or ATC group */
+    fse_cda_tutela_match match;
+    fse_cda_tutela_category category;
+    fse_cda_tutela_when when;
+    const char *reason; /* why the code reveals the category */
+} fse_cda_tutela_rule;
+
+/* The rule table (static, immutable); *n_out receives its length. The
+ * table, its reasons and what it leaves out are in lib/cda/cda_tutela_rules.c
+ * and docs/gateway.md "Default obscuring". */
+FSE_API const fse_cda_tutela_rule *fse_cda_tutela_rules(size_t *n_out);
+
+/* Longest code kept in a hit (longer codes never match a rule). */
+#define FSE_CDA_TUTELA_CODE_MAX 32
+/* Longest element name kept in a hit (longer names are cut). */
+#define FSE_CDA_TUTELA_ELEMENT_MAX 32
+
+/* What made a category apply: the first matching coded element in document
+ * order. */
+typedef struct fse_cda_tutela_hit {
+    const fse_cda_tutela_rule *rule;          /* the row; NULL: the category did not apply */
+    char code[FSE_CDA_TUTELA_CODE_MAX];       /* the code as found, trimmed, upper case */
+    char element[FSE_CDA_TUTELA_ELEMENT_MAX]; /* local name: code, value, translation, ... */
+    long line;                                /* source line of the element; 0 unknown */
+} fse_cda_tutela_hit;
+
+typedef struct fse_cda_tutela_result {
+    unsigned categories; /* OR of fse_cda_tutela_category */
+    /* first hit per category, indexed by bit position (HIV is [0]) */
+    fse_cda_tutela_hit first[FSE_CDA_TUTELA_N_CATEGORIES];
+    size_t n_coded; /* elements examined (with @code and a code system) */
+    size_t n_hits;  /* of which counted for a category */
+} fse_cda_tutela_result;
+
+/*
+ * Which maggior tutela categories a parsed CDA reveals (DM23 art.6 c.1):
+ * every element of the tree, header and body, with a @code and a
+ * @codeSystem (code, value of type CD/CE, translation at any depth,
+ * confidentialityCode, participant and location codes...) is looked up in
+ * the rule table. Codes and systems are compared after trimming white
+ * space, codes in upper case. A confidentialityCode without @codeSystem is
+ * read in HL7 Confidentiality (its only system in CDA R2). Narrative text is
+ * not read. Negated observations and negative results count as well: a
+ * negative HIV test is still an HIV test (see cda_tutela_rules.c).
+ * The walk is iterative and allocates nothing; its cost is linear in the
+ * number of elements (the parser's node limit bounds it).
+ * Returns FSE_OK or FSE_E_ARG (NULL argument). Reentrant.
+ */
+FSE_API fse_err fse_cda_tutela_detect(fse_cda_tutela_result *out, const xmlDoc *doc);
 
 #endif /* FSE_CDA_H */

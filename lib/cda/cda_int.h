@@ -1,8 +1,9 @@
 /*
  * lib/cda/cda_int.h - internal helpers shared by the files of the cda module.
  *
- * Owns the NULL-tolerant tree accessors used by header extraction and the
- * link hash, the findings append helper and the SHA-256 wrapper. The public
+ * Owns the NULL-tolerant tree accessors used by header extraction, the
+ * link hash and the maggior tutela detector, the findings append helper, the
+ * SHA-256 wrapper and the bound of the tutela rule table. The public
  * API is in include/fse/cda.h; no other module includes this header.
  */
 #ifndef FSE_CDA_INT_H
@@ -31,6 +32,11 @@ xmlNode *fse_cda__next_in_order(const xmlNode *cur, const xmlNode *root);
 /* Append a finding with a printf-built Italian detail. FSE_OK or FSE_E_NOMEM. */
 fse_err fse_cda__add(fse_cda_findings *list, fse_cda_rule rule, const char *fmt, ...)
     FSE_PRINTF(3, 4);
+
+/* Most rows of the maggior tutela rule table: the detector sorts an index
+ * of the table on the stack per call (cda_tutela.c), so it allocates
+ * nothing; cda_tutela_rules.c checks the bound at compile time. */
+#define FSE_CDA__TUTELA_MAX_RULES 1024u
 
 /* Raw SHA-256 of len bytes. FSE_OK or FSE_E_CRYPTO. */
 fse_err fse_cda__sha256(uint8_t digest[32], const uint8_t *data, size_t len);

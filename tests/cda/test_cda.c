@@ -2,7 +2,8 @@
  * tests/cda/test_cda.c - unit tests of lib/cda on the real FSE samples:
  * header extraction on every sample, routing against expected.tsv, known
  * header values, codice fiscale check characters, the Gateway cross-checks,
- * the request body rules, the link hash and the workflowInstanceId.
+ * the request body rules, the link hash and the workflowInstanceId. The
+ * maggior tutela detector is tested in test_cda_tutela.c.
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -15,6 +16,8 @@
 #include "fse/cda.h"
 #include "fse/util.h"
 #include "fse/xml.h"
+
+#include "test_cda.h"
 
 #define VALIDATION_DIR FSE_SHARED_DIR "/fixtures/validation"
 #define SUPPORT_CDA_DIR FSE_SHARED_DIR "/fixtures/fhir-mapping/support-examples/cda"
@@ -846,6 +849,9 @@ int main(void)
         cmocka_unit_test(header_extract_survives_allocation_failures),
     };
 
+    int failed;
+
     fse_xml_init();
-    return cmocka_run_group_tests(tests, NULL, NULL);
+    failed = cmocka_run_group_tests(tests, NULL, NULL);
+    return failed + cda_tutela_tests();
 }
