@@ -3,7 +3,8 @@
  * header extraction on every sample, routing against expected.tsv, known
  * header values, codice fiscale check characters, the Gateway cross-checks,
  * the request body rules, the link hash and the workflowInstanceId. The
- * maggior tutela detector is tested in test_cda_tutela.c.
+ * maggior tutela detector is tested in test_cda_tutela.c and
+ * test_cda_tutela_corpus.c.
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -853,5 +854,5 @@ int main(void)
 
     fse_xml_init();
     failed = cmocka_run_group_tests(tests, NULL, NULL);
-    return failed + cda_tutela_tests();
+    return failed + cda_tutela_tests() + cda_tutela_corpus_tests();
 }
