@@ -15,6 +15,7 @@
  *   gw_document.c  CDA extraction, header, workflowInstanceId, link hash,
  *                  the validation step and its answer
  *   gw_publish.c   the publication transaction (create, replace, v&c, v&r)
+ *                  and the visibility bits a document is stored with
  *   gw_manage.c    delete and metadata update
  *   gw_status.c    the status endpoints and the event JSON
  *   gw_record.c    status events and audit records written in the caller's
@@ -241,6 +242,7 @@ typedef struct gw_doc {
     fse_cda_header *header;
     char link_hash[FSE_CDA_LINK_HASH_LEN];
     fse_report *report; /* after the validation step */
+    unsigned tutela;    /* fse_cda_tutela_category bits of the CDA (publication only) */
 } gw_doc;
 
 typedef struct gw_ctx {
@@ -348,6 +350,16 @@ bool fse_gateway__check_signature(gw_ctx *ctx);
 void fse_gateway__doc_free(gw_doc *doc);
 
 /* ---- gw_publish.c, gw_manage.c, gw_status.c ----------------------------- */
+
+/* The visibility bits an eventCodeList (attiCliniciRegoleAccesso) asks for
+ * (domain-rules §3): P99 FSE_STORE_VIS_OBSCURED, P97 _NOT_PARENTS, P98
+ * _NOT_PATIENT. P00 and the other codes give no bit. */
+unsigned fse_gateway__event_visibility(const char *const *codes, size_t n);
+/* The visibility after the producer changes eventCodeList from one asking
+ * for old_events to one asking for new_events: a bit whose code was added is
+ * set, one whose code was removed is cleared, every other bit of current
+ * (the patient's own choices, TUTELA, TUTELA_RELEASED) is kept. */
+unsigned fse_gateway__visibility_change(unsigned current, unsigned old_events, unsigned new_events);
 
 fse_err fse_gateway__publish(gw_ctx *ctx);
 fse_err fse_gateway__delete(gw_ctx *ctx);

@@ -11,8 +11,12 @@
  * 5 days old), the replaced version checked and deprecated, the document
  * and its XDS metadata stored sealed, the PUBLICATION/REPLACE event, the
  * INI/EDS/callback jobs and the audit record, all committed (fsync'd)
- * before the 202 is sent. Does not own the individual checks (gw_jwt.c,
- * gw_document.c, gw_request.c) or the jobs (gw_outbox.c).
+ * before the 202 is sent. Owns the visibility the document is stored with
+ * (docs/gateway.md "Default obscuring"): the eventCodeList bits (P99, P97,
+ * P98), TUTELA for a maggior tutela document (DM23 art.6), and, on replace,
+ * the replaced version's choices. Does not own the individual checks
+ * (gw_jwt.c, gw_document.c, gw_request.c), the tutela rules (lib/cda,
+ * cda_tutela_rules.c) or the jobs (gw_outbox.c).
  */
 #include "gateway_int.h"
 
@@ -26,6 +30,93 @@ typedef struct pub_values {
     char creation[15];                   /* yyyyMMddHHmmss */
     char reference[GW_MAX_FIELD + 64];   /* NRE^^^&2.16.840.1.113883.2.9.4.3.8&ISO^urn:... */
 } pub_values;
+
+/* Event codes of attiCliniciRegoleAccesso and the bit each asks for
+ * (domain-rules §3; DISP EventCodeEnum). P00 ("de-obscured at feeding") has
+ * none: it is the absence of P99, and it does not release a maggior tutela
+ * document (see publication_visibility). */
+static const struct {
+    const char *code;
+    unsigned bit;
+} event_bits[] = {
+    {"P99", FSE_STORE_VIS_OBSCURED},
+    {"P97", FSE_STORE_VIS_NOT_PARENTS},
+    {"P98", FSE_STORE_VIS_NOT_PATIENT},
+};
+
+/* The bits eventCodeList drives; the others are never derived from it. */
+#define EVENT_BITS (FSE_STORE_VIS_OBSCURED | FSE_STORE_VIS_NOT_PARENTS | FSE_STORE_VIS_NOT_PATIENT)
+
+unsigned fse_gateway__event_visibility(const char *const *codes, size_t n)
+{
+    unsigned bits = 0;
+    size_t i;
+    size_t k;
+
+    for (i = 0; i < n && codes != NULL; i++) {
+        for (k = 0; k < sizeof(event_bits) / sizeof(event_bits[0]); k++) {
+            if (codes[i] != NULL && strcmp(codes[i], event_bits[k].code) == 0) {
+                bits |= event_bits[k].bit;
+            }
+        }
+    }
+    return bits;
+}
+
+unsigned fse_gateway__visibility_change(unsigned current, unsigned old_events, unsigned new_events)
+{
+    unsigned added = new_events & ~old_events & EVENT_BITS;
+    unsigned removed = old_events & ~new_events & EVENT_BITS;
+
+    return (current & ~removed) | added;
+}
+
+/*
+ * The visibility a published document is stored with (docs/gateway.md
+ * "Default obscuring").
+ * - eventCodeList: P99, P97, P98 set their bits. On replace the replaced
+ *   version's bits are the starting point and only a change of the list
+ *   moves them, so an obscuring the patient asked for is not lost because a
+ *   new version was sent (DPCM178 art.8 c.2, the "catena dell'oscuramento").
+ * - IMPLEMENTATION-OF: DM23 art.6 c.1 "documents of maggior tutela are
+ *   visible only to the patient unless the patient gives explicit, informed,
+ *   specific consent": TUTELA when the CDA reveals a category or carries
+ *   confidentialityCode V. P00 does not clear it: P00 only says the patient
+ *   did not ask for P99 at feeding, which is not that consent, and art.6 c.2
+ *   makes the provider answer for a missing obscuring. The patient releases
+ *   the document through the citizen's own function (TUTELA_RELEASED, art.9).
+ * - TUTELA and TUTELA_RELEASED of a replaced version are not carried: TUTELA
+ *   comes from the new content, and a release is consent for the content
+ *   the patient saw.
+ */
+static unsigned publication_visibility(const gw_ctx *ctx, const fse_store_doc_meta *replaced)
+{
+    const fse_cda_request_metadata *b = &ctx->body.meta;
+    unsigned events = fse_gateway__event_visibility(b->atti_clinici, b->n_atti_clinici);
+    unsigned vis = events;
+
+    if (replaced != NULL) {
+        vis = fse_gateway__visibility_change(
+            replaced->visibility & EVENT_BITS,
+            fse_gateway__event_visibility(replaced->event_codes, replaced->n_event_codes), events);
+    }
+    if (ctx->doc.tutela != 0) {
+        vis |= FSE_STORE_VIS_TUTELA;
+    }
+    return vis;
+}
+
+/* The maggior tutela categories of the CDA, read before the transaction. */
+static bool detect_tutela(gw_ctx *ctx)
+{
+    fse_cda_tutela_result res;
+
+    if (fse_cda_tutela_detect(&res, ctx->doc.xml) != FSE_OK) {
+        return fse_gateway__fail(ctx, "tutela detection");
+    }
+    ctx->doc.tutela = res.categories;
+    return true;
+}
 
 /* The steps before the transaction, in the Gateway's order. */
 static bool prepare(gw_ctx *ctx)
@@ -55,7 +146,7 @@ static bool prepare(gw_ctx *ctx)
         return false;
     }
     ctx->event_type = info->event_type;
-    return true;
+    return detect_tutela(ctx);
 }
 
 /* The validation link: consumed now, in the publication's transaction. */
@@ -117,8 +208,9 @@ static bool consume_link(gw_ctx *ctx)
     return true;
 }
 
-/* The version being replaced: approved, same patient. */
-static bool check_replaced(gw_ctx *ctx)
+/* The version being replaced: approved, same patient. *old_out (caller
+ * frees) keeps it for the new version's visibility. */
+static bool check_replaced(gw_ctx *ctx, fse_store_doc_meta **old_out)
 {
     fse_store_doc_meta *old = NULL;
     fse_err rc = fse_store_doc_get(&old, ctx->slot->store, ctx->path_id);
@@ -137,7 +229,7 @@ static bool check_replaced(gw_ctx *ctx)
     } else {
         ok = fse_gateway__jwt_patient(ctx, old->patient_id);
     }
-    fse_store_doc_meta_free(old);
+    *old_out = old;
     return ok;
 }
 
@@ -147,8 +239,10 @@ static void cx_value(char *out, size_t cap, const fse_cda_ii *id, const char *ca
              id->root != NULL ? id->root : "");
 }
 
-/* The document's metadata: request fields, CDA header, claims (§6.2). */
-static void build_meta(gw_ctx *ctx, fse_store_doc_meta *m, pub_values *v)
+/* The document's metadata: request fields, CDA header, claims (§6.2),
+ * and its visibility. */
+static void build_meta(gw_ctx *ctx, fse_store_doc_meta *m, pub_values *v,
+                       const fse_store_doc_meta *replaced)
 {
     const fse_cda_request_metadata *b = &ctx->body.meta;
     const fse_cda_header *h = ctx->doc.header;
@@ -191,15 +285,16 @@ static void build_meta(gw_ctx *ctx, fse_store_doc_meta *m, pub_values *v)
     if (ctx->path_id != NULL) {
         m->replaces_unique_id = ctx->path_id;
     }
+    m->visibility = publication_visibility(ctx, replaced);
 }
 
-static bool store_document(gw_ctx *ctx)
+static bool store_document(gw_ctx *ctx, const fse_store_doc_meta *replaced)
 {
     fse_store_doc_meta m;
     pub_values v;
     fse_err rc;
 
-    build_meta(ctx, &m, &v);
+    build_meta(ctx, &m, &v, replaced);
     rc = fse_store_doc_put(ctx->slot->store, &m, ctx->pdf, ctx->pdf_len, ctx->doc.cda,
                            ctx->doc.cda_len, ctx->now_ms, NULL);
     if (rc == FSE_E_CONFLICT) {
@@ -225,12 +320,17 @@ static bool commit_publication(gw_ctx *ctx)
 {
     fse_store *s = ctx->slot->store;
     bool replace = ctx->path_id != NULL;
+    fse_store_doc_meta *replaced = NULL;
+    bool stored;
     fse_err rc = fse_store_tx_begin(s);
 
     if (rc != FSE_OK) {
         return fse_gateway__fail(ctx, "begin");
     }
-    if (!consume_link(ctx) || (replace && !check_replaced(ctx)) || !store_document(ctx)) {
+    stored = consume_link(ctx) && (!replace || check_replaced(ctx, &replaced)) &&
+             store_document(ctx, replaced);
+    fse_store_doc_meta_free(replaced);
+    if (!stored) {
         (void)fse_store_tx_rollback(s);
         return false;
     }
