@@ -121,6 +121,30 @@ FSE_API fse_err fse_http_server_route(fse_http_server *srv, const char *method, 
  */
 FSE_API fse_err fse_http_server_static(fse_http_server *srv, const char *prefix, const char *dir);
 
+/* Options of a static route (fse_http_server_static_opts). Zero: the
+ * defaults of fse_http_server_static. Strings are copied. */
+typedef struct fse_http_static_opts {
+    /* Content-Security-Policy and X-Frame-Options of the files, in place of
+     * the defaults every response carries; NULL: the defaults. */
+    const char *csp;
+    const char *frame_options;
+    /* Versioned assets: a file other than HTML asked for with the query
+     * parameter "v" (page.css?v=3) is cached for this many seconds
+     * (Cache-Control: public, max-age); 0: revalidated as every file
+     * (Cache-Control: no-cache with the ETag). At most a year. */
+    unsigned versioned_max_age_s;
+} fse_http_static_opts;
+
+/*
+ * fse_http_server_static with options (NULL: none). A static route never
+ * hides the 405 of a route registered before it for the same path, so a
+ * site at prefix "/" can be registered after the API routes. Errors as
+ * fse_http_server_static, FSE_E_ARG for a header value with control
+ * characters or a max-age over a year.
+ */
+FSE_API fse_err fse_http_server_static_opts(fse_http_server *srv, const char *prefix,
+                                            const char *dir, const fse_http_static_opts *opts);
+
 /*
  * Bind and start the worker threads; returns once the server accepts
  * connections. GET /v1/status answers 200 {"status":"UP"} unless a route for
@@ -313,8 +337,10 @@ typedef struct fse_http_field {
  * Add a response header (e.g. Location) to the response the handler is about
  * to send. Names and values with CR, LF or other control characters, and the
  * framing headers the server sets itself (Content-Length, Transfer-Encoding,
- * Connection, Date, Upgrade, Trailer) are refused (FSE_E_ARG). Errors:
- * FSE_E_LIMIT (too many), FSE_E_NOMEM.
+ * Connection, Date, Upgrade, Trailer) are refused (FSE_E_ARG). Setting
+ * Content-Security-Policy, X-Frame-Options or Cache-Control replaces the
+ * server's default for that header. Errors: FSE_E_LIMIT (too many),
+ * FSE_E_NOMEM.
  */
 FSE_API fse_err fse_http_set_header(fse_http_req *req, const char *name, const char *value);
 

@@ -56,6 +56,9 @@
 
 /* Routes per server and parameters per route pattern. */
 #define FSE_HTTP_MAX_ROUTES 256u
+/* Longest Cache-Control max-age of versioned static assets: a year, the
+ * longest any cache honours (RFC 9111 §1.2.2 suggests no more). */
+#define FSE_HTTP_MAX_STATIC_AGE_S (365u * 24u * 3600u)
 #define FSE_HTTP_MAX_PARAMS 8u
 /* Longest route pattern or method name. */
 #define FSE_HTTP_MAX_PATTERN_BYTES 512u
@@ -116,6 +119,10 @@ typedef struct http_route {
     fse_http_handler handler;
     void *ud;
     int dir_fd; /* HTTP_ROUTE_STATIC: the directory, else -1 */
+    /* HTTP_ROUTE_STATIC: fse_http_static_opts (owned copies; NULL: defaults) */
+    char *csp;
+    char *frame_options;
+    unsigned versioned_max_age_s;
 } http_route;
 
 typedef struct http_rate http_rate; /* http_ratelimit.c */
@@ -262,8 +269,9 @@ fse_err fse_http__problem_with_header(fse_http_req *req, fse_http_problem proble
 
 /* ---- http_static.c ------------------------------------------------------ */
 
-/* Serve the file named by the "*" parameter of req under route->dir_fd. */
-fse_err fse_http__static_serve(fse_http_req *req, int dir_fd);
+/* Serve the file named by the "*" parameter of req under route->dir_fd,
+ * with the route's static options. */
+fse_err fse_http__static_serve(fse_http_req *req, const http_route *route);
 
 /* ---- http_ratelimit.c --------------------------------------------------- */
 

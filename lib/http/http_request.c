@@ -321,7 +321,7 @@ static enum MHD_Result finish(fse_http_req *req)
     }
     fse_error_clear();
     if (route->kind == HTTP_ROUTE_STATIC) {
-        rc = fse_http__static_serve(req, route->dir_fd);
+        rc = fse_http__static_serve(req, route);
     } else {
         rc = route->handler(req, route->ud);
     }

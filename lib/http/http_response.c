@@ -20,7 +20,9 @@
 #define PROBLEM_MAX_BYTES (1024u * 1024u)
 
 /* The security headers of every response (STYLE: web pages are served with a
- * strict CSP; frame-ancestors 'none' also covers clickjacking). */
+ * strict CSP; frame-ancestors 'none' also covers clickjacking). A handler
+ * (or a static route's options) may replace one by setting a header of the
+ * same name: the web pages' own policy (lib/web). */
 static const char *const security_headers[][2] = {
     {"Content-Security-Policy", "default-src 'self'; frame-ancestors 'none'"},
     {"X-Content-Type-Options", "nosniff"},
@@ -259,6 +261,9 @@ static bool add_headers(fse_http_req *req, struct MHD_Response *resp)
     size_t i;
 
     for (i = 0; i < sizeof security_headers / sizeof security_headers[0]; i++) {
+        if (has_header(req, security_headers[i][0])) {
+            continue;
+        }
         ok = ok && MHD_add_response_header(resp, security_headers[i][0], security_headers[i][1]) ==
                        MHD_YES;
     }

@@ -132,6 +132,8 @@ void fse_http__route_free(http_route *route)
     if (route->dir_fd >= 0) {
         close(route->dir_fd);
     }
+    fse_free(route->csp);
+    fse_free(route->frame_options);
     fse_free(route->pattern);
     fse_free(route);
 }
@@ -277,6 +279,11 @@ fse_err fse_http__route_match(fse_http_req *req, http_match *match_out, char *al
         const http_route *r = srv->routes[i];
 
         if (!path_matches(r, req->path, &ps)) {
+            continue;
+        }
+        /* A static prefix (often "/") never hides the 405 of an API route
+         * registered before it for the same path. */
+        if (r->kind == HTTP_ROUTE_STATIC && path_seen) {
             continue;
         }
         if (method_matches(r->method, req->method)) {

@@ -259,6 +259,32 @@ fse_err fse_http_server_route(fse_http_server *srv, const char *method, const ch
 
 fse_err fse_http_server_static(fse_http_server *srv, const char *prefix, const char *dir)
 {
+    return fse_http_server_static_opts(srv, prefix, dir, NULL);
+}
+
+/* Copy an optional header value of a static route; NULL stays NULL. */
+static fse_err static_header(char **out, const char *value, const char *what)
+{
+    size_t i;
+
+    *out = NULL;
+    if (value == NULL) {
+        return FSE_OK;
+    }
+    for (i = 0; value[i] != '\0'; i++) {
+        unsigned char c = (unsigned char)value[i];
+
+        if ((c < 0x20 && c != '\t') || c == 0x7f) {
+            return fse_error_set(FSE_E_ARG, FSE_HTTP_MODULE, "bad %s value", what);
+        }
+    }
+    *out = fse_strdup(value);
+    return *out != NULL ? FSE_OK : fse_error_set(FSE_E_NOMEM, FSE_HTTP_MODULE, "static route");
+}
+
+fse_err fse_http_server_static_opts(fse_http_server *srv, const char *prefix, const char *dir,
+                                    const fse_http_static_opts *opts)
+{
     http_route *route = NULL;
     fse_buf pattern;
     size_t plen;
@@ -267,6 +293,10 @@ fse_err fse_http_server_static(fse_http_server *srv, const char *prefix, const c
 
     if (srv == NULL || prefix == NULL || dir == NULL) {
         return fse_error_set(FSE_E_ARG, FSE_HTTP_MODULE, "static route without prefix or dir");
+    }
+    if (opts != NULL && opts->versioned_max_age_s > FSE_HTTP_MAX_STATIC_AGE_S) {
+        return fse_error_set(FSE_E_ARG, FSE_HTTP_MODULE, "versioned_max_age_s over %u",
+                             FSE_HTTP_MAX_STATIC_AGE_S);
     }
     fse_buf_init(&pattern, FSE_HTTP_MAX_PATTERN_BYTES);
     plen = strlen(prefix);
@@ -291,7 +321,18 @@ fse_err fse_http_server_static(fse_http_server *srv, const char *prefix, const c
         route->kind = HTTP_ROUTE_STATIC;
         route->dir_fd = fd;
         fd = -1;
-        rc = add_route(srv, route);
+        if (opts != NULL) {
+            route->versioned_max_age_s = opts->versioned_max_age_s;
+            rc = static_header(&route->csp, opts->csp, "Content-Security-Policy");
+            if (rc == FSE_OK) {
+                rc = static_header(&route->frame_options, opts->frame_options, "X-Frame-Options");
+            }
+        }
+        if (rc == FSE_OK) {
+            rc = add_route(srv, route);
+        } else {
+            fse_http__route_free(route);
+        }
     }
     if (fd >= 0) {
         close(fd);

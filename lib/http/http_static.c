@@ -6,9 +6,12 @@
  * link is ever followed and nothing outside the directory is reachable;
  * dot-files are hidden; only regular files are served), directory index
  * files, Content-Type by extension (text types with charset=utf-8, deps.md
- * §2), ETag / If-None-Match (304) and Cache-Control. The file is streamed by
- * MHD from its descriptor. It does not own path decoding or the parameter
- * rules (http_uri.c), nor the security headers (http_response.c).
+ * §2), ETag / If-None-Match (304), Cache-Control (revalidate, or a max-age
+ * for versioned assets: a request with the query parameter "v") and the
+ * route's own Content-Security-Policy and X-Frame-Options when its options
+ * give them. The file is streamed by MHD from its descriptor. It does not own
+ * path decoding or the parameter rules (http_uri.c), nor the default
+ * security headers (http_response.c).
  */
 #include "http_int.h"
 
@@ -161,8 +164,38 @@ static fse_err not_found(void)
     return fse_error_set(FSE_E_NOT_FOUND, FSE_HTTP_MODULE, "no such file");
 }
 
+/* HTML is never a versioned asset: a page names the versions of its assets. */
+static bool is_html(const char *name)
+{
+    return strncmp(content_type(name), "text/html", 9) == 0;
+}
+
+/* ETag, Cache-Control and the route's own security headers. */
+static fse_err file_headers(fse_http_req *req, const http_route *route, const char *etag,
+                            const char *name)
+{
+    char cache[64] = "no-cache";
+    fse_err rc;
+
+    if (route->versioned_max_age_s > 0 && !is_html(name) && fse_http_req_query(req, "v") != NULL) {
+        snprintf(cache, sizeof cache, "public, max-age=%u", route->versioned_max_age_s);
+    }
+    rc = fse_http_set_header(req, MHD_HTTP_HEADER_ETAG, etag);
+    if (rc == FSE_OK) {
+        rc = fse_http_set_header(req, MHD_HTTP_HEADER_CACHE_CONTROL, cache);
+    }
+    if (rc == FSE_OK && route->csp != NULL) {
+        rc = fse_http_set_header(req, "Content-Security-Policy", route->csp);
+    }
+    if (rc == FSE_OK && route->frame_options != NULL) {
+        rc = fse_http_set_header(req, "X-Frame-Options", route->frame_options);
+    }
+    return rc;
+}
+
 /* Respond from an open regular file; takes ownership of fd. */
-static fse_err send_file(fse_http_req *req, int fd, const struct stat *st, const char *name)
+static fse_err send_file(fse_http_req *req, const http_route *route, int fd, const struct stat *st,
+                         const char *name)
 {
     char etag[96];
     const char *inm = fse_http_req_header(req, MHD_HTTP_HEADER_IF_NONE_MATCH);
@@ -173,10 +206,7 @@ static fse_err send_file(fse_http_req *req, int fd, const struct stat *st, const
              (unsigned long long)st->st_size,
              (unsigned long long)st->st_mtim.tv_sec * 1000000000ull +
                  (unsigned long long)st->st_mtim.tv_nsec);
-    rc = fse_http_set_header(req, MHD_HTTP_HEADER_ETAG, etag);
-    if (rc == FSE_OK) {
-        rc = fse_http_set_header(req, MHD_HTTP_HEADER_CACHE_CONTROL, "no-cache");
-    }
+    rc = file_headers(req, route, etag, name);
     if (rc != FSE_OK) {
         close(fd);
         return rc;
@@ -199,8 +229,9 @@ static fse_err send_file(fse_http_req *req, int fd, const struct stat *st, const
     return fse_http__set_response(req, 200, resp, (size_t)st->st_size);
 }
 
-fse_err fse_http__static_serve(fse_http_req *req, int dir_fd)
+fse_err fse_http__static_serve(fse_http_req *req, const http_route *route)
 {
+    int dir_fd = route->dir_fd;
     const char *tail = fse_http_req_param(req, "*");
     char rel[STATIC_PATH_MAX];
     struct stat st;
@@ -244,5 +275,5 @@ fse_err fse_http__static_serve(fse_http_req *req, int dir_fd)
         close(fd);
         return not_found();
     }
-    return send_file(req, fd, &st, rel);
+    return send_file(req, route, fd, &st, rel);
 }

@@ -2,7 +2,9 @@
  * tests/http/http_test_static.c - static files: Content-Type with charset,
  * ETag and 304, directory index, security headers, and path traversal
  * attempts (dot segments raw and encoded, encoded NUL and slashes,
- * backslashes, symbolic links to /etc/passwd and to /etc, dot-files, FIFOs).
+ * backslashes, symbolic links to /etc/passwd and to /etc, dot-files, FIFOs);
+ * a static route's own CSP, X-Frame-Options and versioned-asset caching, a
+ * handler replacing a security header, a site at "/" behind API routes.
  */
 #include "http_tests.h"
 
@@ -272,7 +274,93 @@ static void every_response_has_security_headers(void **state)
     ts_stop(srv);
 }
 
+static fse_err post_only(fse_http_req *req, void *ud)
+{
+    (void)ud;
+    return fse_http_respond(req, 200, "text/plain; charset=utf-8", "ok", 2);
+}
+
+/* A handler that sets its own frame policy (as lib/web does for pages that
+ * frame a document). */
+static fse_err framable(fse_http_req *req, void *ud)
+{
+    fse_err rc;
+
+    (void)ud;
+    rc = fse_http_set_header(req, "Content-Security-Policy",
+                             "default-src 'self'; frame-ancestors 'self'");
+    if (rc == FSE_OK) {
+        rc = fse_http_set_header(req, "X-Frame-Options", "SAMEORIGIN");
+    }
+    if (rc == FSE_OK) {
+        rc = fse_http_respond(req, 200, "application/pdf", "%PDF", 4);
+    }
+    return rc;
+}
+
+static void static_opts_headers_caching_and_api_routes(void **state)
+{
+    static const char csp[] = "default-src 'self'; script-src 'self'; frame-ancestors 'self'";
+    fse_http_static_opts o = {csp, "SAMEORIGIN", 86400};
+    fse_http_static_opts bad = {"default-src\r\nX: y", NULL, 0};
+    site *s = *state;
+    fse_http_server *srv = NULL;
+    uint16_t port;
+    tc_response r;
+
+    assert_int_equal(fse_http_server_new(&srv, NULL), FSE_OK);
+    assert_int_equal(fse_http_server_route(srv, "POST", "/api/thing", post_only, NULL), FSE_OK);
+    assert_int_equal(fse_http_server_route(srv, "GET", "/api/pdf", framable, NULL), FSE_OK);
+    assert_int_equal(fse_http_server_static_opts(srv, "/", s->dir, &bad), FSE_E_ARG);
+    o.versioned_max_age_s = 400u * 24u * 3600u;
+    assert_int_equal(fse_http_server_static_opts(srv, "/", s->dir, &o), FSE_E_ARG);
+    o.versioned_max_age_s = 86400;
+    assert_int_equal(fse_http_server_static_opts(srv, "/", s->dir, &o), FSE_OK);
+    assert_int_equal(fse_http_server_start(srv), FSE_OK);
+    port = fse_http_server_port(srv);
+
+    /* The route's policy replaces the default one (a single header). */
+    assert_true(fetch(port, "GET", "/", NULL, &r));
+    assert_int_equal(r.status, 200);
+    assert_string_equal(tc_header(&r, "Content-Security-Policy"), csp);
+    assert_string_equal(tc_header(&r, "X-Frame-Options"), "SAMEORIGIN");
+    assert_string_equal(tc_header(&r, "X-Content-Type-Options"), "nosniff");
+    assert_string_equal(tc_header(&r, "Cache-Control"), "no-cache");
+    assert_non_null(tc_header(&r, "ETag"));
+    tc_response_free(&r);
+    /* A versioned asset is cached; HTML never, even with ?v. */
+    assert_true(fetch(port, "GET", "/app.js?v=3", NULL, &r));
+    assert_int_equal(r.status, 200);
+    assert_string_equal(tc_header(&r, "Cache-Control"), "public, max-age=86400");
+    tc_response_free(&r);
+    assert_true(fetch(port, "GET", "/app.js", NULL, &r));
+    assert_string_equal(tc_header(&r, "Cache-Control"), "no-cache");
+    tc_response_free(&r);
+    assert_true(fetch(port, "GET", "/index.html?v=3", NULL, &r));
+    assert_string_equal(tc_header(&r, "Cache-Control"), "no-cache");
+    tc_response_free(&r);
+    /* The site at "/" does not hide the API route's 405, nor its answer. */
+    assert_true(fetch(port, "GET", "/api/thing", NULL, &r));
+    assert_int_equal(r.status, 405);
+    assert_non_null(strstr(tc_header(&r, "Allow"), "POST"));
+    expect_security_headers(&r);
+    tc_response_free(&r);
+    assert_true(fetch(port, "POST", "/api/thing", "Content-Length: 0\r\n", &r));
+    assert_int_equal(r.status, 200);
+    tc_response_free(&r);
+    /* A handler's own frame policy replaces the default. */
+    assert_true(fetch(port, "GET", "/api/pdf", NULL, &r));
+    assert_int_equal(r.status, 200);
+    assert_string_equal(tc_header(&r, "Content-Security-Policy"),
+                        "default-src 'self'; frame-ancestors 'self'");
+    assert_string_equal(tc_header(&r, "X-Frame-Options"), "SAMEORIGIN");
+    tc_response_free(&r);
+    ts_stop(srv);
+}
+
 const struct CMUnitTest ts_static_tests[] = {
+    cmocka_unit_test_setup_teardown(static_opts_headers_caching_and_api_routes, site_setup,
+                                    site_teardown),
     cmocka_unit_test_setup_teardown(static_files_types_index_and_etag, site_setup, site_teardown),
     cmocka_unit_test_setup_teardown(static_traversal_is_refused, site_setup, site_teardown),
     cmocka_unit_test_setup_teardown(root_prefix_keeps_health_endpoint, site_setup, site_teardown),
