@@ -247,8 +247,9 @@ typedef struct fse_store_doc_meta {
     const char *submission_set_id;     /* identificativoSottomissione [sealed] */
     const char *workflow_instance_id;  /* workflow that published it */
     const char *replaces_unique_id;    /* put: the approved version this one replaces */
-    unsigned visibility;               /* FSE_STORE_VIS_* bits (plain column); put sets it,
-                                          fse_store_doc_visibility_set changes it */
+    unsigned visibility;               /* FSE_STORE_VIS_* bits: a plain column, also in the
+                                          sealed record and checked on every read; put sets
+                                          it, fse_store_doc_visibility_set reseals with it */
 
     /* Set by the store; ignored on input. */
     const char *doc_id;                /* internal id (FSE_STORE_ID_LEN - 1 hex) */
@@ -319,22 +320,28 @@ FSE_API fse_err fse_store_doc_delete(fse_store *s, const char *unique_id, int64_
 
 /*
  * Visibility of a document (domain-rules §3). Bits, kept as a plain column so
- * that the policy can decide without opening the sealed record. Never
- * renumbered.
+ * that the policy can decide without opening the sealed record; the column is
+ * a copy of the value in the sealed record, compared on every read, so a
+ * changed column gives FSE_E_CRYPTO. Never renumbered.
  */
-#define FSE_STORE_VIS_OBSCURED (1u << 0)        /* P99: obscured by the patient */
-#define FSE_STORE_VIS_TUTELA (1u << 1)          /* a maggior tutela category (DM23 art.6):
-                                                   hidden from all but the patient by default */
-#define FSE_STORE_VIS_TUTELA_RELEASED (1u << 2) /* the patient made the TUTELA document visible */
-#define FSE_STORE_VIS_NOT_PARENTS (1u << 3)     /* P97: hidden from the parents of a minor */
-#define FSE_STORE_VIS_NOT_PATIENT (1u << 4)     /* P98: hidden from the patient */
+/* P99: obscured by the patient */
+#define FSE_STORE_VIS_OBSCURED (1u << 0)
+/* A maggior tutela category (DM23 art.6): hidden from all but the patient by default */
+#define FSE_STORE_VIS_TUTELA (1u << 1)
+/* The patient made the TUTELA document visible */
+#define FSE_STORE_VIS_TUTELA_RELEASED (1u << 2)
+/* P97: hidden from the parents of a minor */
+#define FSE_STORE_VIS_NOT_PARENTS (1u << 3)
+/* P98: hidden from the patient */
+#define FSE_STORE_VIS_NOT_PATIENT (1u << 4)
 #define FSE_STORE_VIS_ALL 0x1fu
 
 /*
  * Change the visibility bits of a document (any status but deleted), with
- * immediate effect for every later read.
+ * immediate effect for every later read. The metadata record is opened,
+ * checked and resealed with the new bits (updated_ms becomes now_ms).
  * @return FSE_OK, FSE_E_ARG (unknown bits), FSE_E_NOT_FOUND (absent or
- *         deleted), FSE_E_DB.
+ *         deleted), FSE_E_CRYPTO (tampered record, keyless store), FSE_E_DB.
  */
 FSE_API fse_err fse_store_doc_visibility_set(fse_store *s, const char *unique_id,
                                              unsigned visibility, int64_t now_ms);
@@ -373,12 +380,16 @@ FSE_API void fse_store_doc_list_free(fse_store_doc_list *l);
 
 /*
  * Every document of a patient with a status in statuses (0: approved only),
- * newest creation_time first (ties: newest submission first), at most
- * max_docs (0: FSE_STORE_MAX_PATIENT_DOCS); *truncated_out (optional) tells
- * whether more matched. Every record is checked against its sealed copy.
- * The consultation layer filters and pages these after its policy check.
+ * newest creation_time first (ties: newest submission first; no
+ * creation_time last), at most max_docs (0, or more than
+ * FSE_STORE_MAX_PATIENT_DOCS: FSE_STORE_MAX_PATIENT_DOCS); *truncated_out
+ * (optional) tells whether more matched. Tombstones keep no patient
+ * reference, so FSE_STORE_DOC_DELETED never matches. Every record is checked
+ * against its sealed copy. The consultation layer filters and pages these
+ * after its policy check.
  * @param[out] out  caller frees with fse_store_doc_list_free (next_cursor 0)
- * @return FSE_OK (possibly empty), FSE_E_ARG, FSE_E_CRYPTO, FSE_E_DB.
+ * @return FSE_OK (possibly empty), FSE_E_ARG (also unknown status bits),
+ *         FSE_E_CRYPTO, FSE_E_DB.
  */
 #define FSE_STORE_MAX_PATIENT_DOCS 10000u
 FSE_API fse_err fse_store_doc_list_patient(fse_store_doc_list **out, bool *truncated_out,
@@ -394,22 +405,34 @@ FSE_API fse_err fse_store_doc_list_patient(fse_store_doc_list **out, bool *trunc
  * needs about the person, not clinical data. As input every pointer is
  * borrowed; as output the record and its strings are one block freed with
  * fse_store_patient_free.
+ *
+ * Protection of the privacy state (registry, consents, relations,
+ * notifications): persons are keyed references in the rows; [sealed] fields
+ * are sealed with the "seal" node key, bound to every [plain] column of
+ * their row (patient reference first), so a sealed value moved to another
+ * row or a changed plain column gives FSE_E_CRYPTO on the next read; writes
+ * that change a row reseal it. Every read and write needs the master key
+ * (FSE_E_CRYPTO keyless). Removed rows are not detected here (the audit
+ * chain is what records acts).
  */
 typedef struct fse_store_patient {
-    const char *patient_id;     /* codice fiscale (or CX form); required [keyed ref + sealed] */
-    const char *birth_date;     /* yyyyMMdd; required [sealed] */
-    const char *region;         /* region of assistance, 3 digits ("120") [plain] */
-    const char *gp_id;          /* CF of the MMG/PLS, NULL: none [keyed actor ref + sealed] */
-    int64_t gp_from_ms;         /* start of the GP assignment */
-    int64_t gp_to_ms;           /* its end; 0: open */
-    bool notifications_off;     /* the patient switched notifications off (default on) */
-    const char *notify_channel; /* "app", "email" or "both" (NULL: "app") [plain] */
+    const char *patient_id;         /* codice fiscale (or CX form); required [keyed ref + sealed] */
+    const char *birth_date;         /* yyyyMMdd; required [sealed] */
+    const char *region;             /* region of assistance, 3 digits ("120") [plain] */
+    const char *gp_id;              /* CF of the MMG/PLS, NULL: none [keyed actor ref + sealed] */
+    int64_t gp_from_ms;             /* start of the GP assignment */
+    int64_t gp_to_ms;               /* its end; 0: open */
+    bool notifications_off;         /* the patient switched notifications off (default on) */
+    const char *notify_channel;     /* "app", "email" or "both" (NULL: "app") [plain] */
     int64_t created_ms, updated_ms; /* set by the store */
     char gp_ref[FSE_STORE_REF_LEN]; /* output: keyed actor reference of gp_id ("" none) */
     struct fse_store_arena *arena_;
 } fse_store_patient;
 
-/* Create or replace a patient's registry record (all fields).
+/* Create or replace a patient's registry record (all fields; created_ms of
+ * a replaced record is kept). Checks: birth_date 8 digits (month 01-12, day
+ * 01-31), region NULL or 3 digits, gp_to_ms 0 or >= gp_from_ms,
+ * notify_channel NULL/app/email/both, identifiers <= 256 bytes.
  * @return FSE_OK, FSE_E_ARG, FSE_E_LIMIT, FSE_E_CRYPTO, FSE_E_DB. */
 FSE_API fse_err fse_store_patient_put(fse_store *s, const fse_store_patient *p, int64_t now_ms);
 
@@ -418,7 +441,9 @@ FSE_API fse_err fse_store_patient_put(fse_store *s, const fse_store_patient *p, 
 FSE_API fse_err fse_store_patient_get(fse_store_patient **out, fse_store *s,
                                       const char *patient_id);
 
-/* Switch notifications on or off and choose the channel (NULL: unchanged). */
+/* Switch notifications on or off and choose the channel (NULL: unchanged).
+ * @return FSE_OK, FSE_E_ARG (unknown channel), FSE_E_NOT_FOUND (not in the
+ *         registry), FSE_E_CRYPTO, FSE_E_DB. */
 FSE_API fse_err fse_store_patient_notify_set(fse_store *s, const char *patient_id, bool on,
                                              const char *channel, int64_t now_ms);
 
@@ -439,14 +464,14 @@ FSE_API bool fse_store_consent_purpose_parse(fse_store_consent_purpose *out, con
 
 /* One consent act (append-only history). Strings as fse_store_event. */
 typedef struct fse_store_consent {
-    int64_t id;                        /* set by the store */
+    int64_t id; /* set by the store */
     fse_store_consent_purpose purpose;
-    bool given;                        /* true: given (or confirmed), false: revoked */
+    bool given; /* true: given (or confirmed), false: revoked */
     int64_t time_ms;
-    const char *channel;               /* "web", "app", "sportello", "api", ... [plain] */
-    const char *actor_id;              /* CF of who recorded it [sealed] */
-    const char *actor_role;            /* ASS, TUT, GEN, ING, OGC ... [plain] */
-    bool patient_minor;                /* the patient was a minor at time_ms [plain] */
+    const char *channel;    /* "web", "app", "sportello", "api", ... [plain] */
+    const char *actor_id;   /* CF of who recorded it [sealed] */
+    const char *actor_role; /* ASS, TUT, GEN, ING, OGC ... [plain] */
+    bool patient_minor;     /* the patient was a minor at time_ms [plain] */
 } fse_store_consent;
 
 typedef struct fse_store_consent_list {
@@ -455,24 +480,28 @@ typedef struct fse_store_consent_list {
     struct fse_store_arena *arena_;
 } fse_store_consent_list;
 
-/* Append a consent act for a patient.
- * @return FSE_OK, FSE_E_ARG, FSE_E_LIMIT, FSE_E_CRYPTO, FSE_E_DB. */
+/* Append a consent act for a patient. Strings <= 256 bytes. The history of
+ * one patient holds at most 1000 acts (it is read whole for every decision):
+ * FSE_E_LIMIT once full.
+ * @return FSE_OK, FSE_E_ARG (unknown purpose), FSE_E_LIMIT, FSE_E_CRYPTO,
+ *         FSE_E_DB. */
 FSE_API fse_err fse_store_consent_add(fse_store *s, const char *patient_id,
                                       const fse_store_consent *c, int64_t *id_out);
 
-/* A patient's consent history, oldest first (the current state of a purpose
- * is its last act). FSE_OK with an empty list when none. */
+/* A patient's consent history, oldest first (by time_ms, then insertion;
+ * the current state of a purpose is its last act). FSE_OK with an empty list
+ * when none; FSE_E_CRYPTO when a row fails its check. */
 FSE_API fse_err fse_store_consent_list_get(fse_store_consent_list **out, fse_store *s,
                                            const char *patient_id);
 FSE_API void fse_store_consent_list_free(fse_store_consent_list *l);
 
 /* Kinds of relation between a person and a patient. Never renumbered. */
 typedef enum fse_store_relation_kind {
-    FSE_STORE_REL_DELEGATE = 1,  /* voluntary delegate (role ING) */
-    FSE_STORE_REL_GUARDIAN = 2,  /* tutore / amministratore di sostegno (TUT) */
-    FSE_STORE_REL_PARENT = 3,    /* parent of a minor (GEN) */
-    FSE_STORE_REL_CARE = 4,      /* declared ongoing care (DM23 art.15 b, DPR 445/2000 art.47) */
-    FSE_STORE_REL_EMERGENCY = 5  /* break-the-glass grant (DM23 art.20) */
+    FSE_STORE_REL_DELEGATE = 1, /* voluntary delegate (role ING) */
+    FSE_STORE_REL_GUARDIAN = 2, /* tutore / amministratore di sostegno (TUT) */
+    FSE_STORE_REL_PARENT = 3,   /* parent of a minor (GEN) */
+    FSE_STORE_REL_CARE = 4,     /* declared ongoing care (DM23 art.15 b, DPR 445/2000 art.47) */
+    FSE_STORE_REL_EMERGENCY = 5 /* break-the-glass grant (DM23 art.20) */
 } fse_store_relation_kind;
 
 /* Bit of a kind in a kind mask. */
@@ -484,17 +513,17 @@ typedef enum fse_store_relation_kind {
 /* A relation: who (actor_id) stands in which relation to the patient, from
  * when to when. Strings borrowed on input, owned by the list on output. */
 typedef struct fse_store_relation {
-    int64_t id;                       /* set by the store */
+    int64_t id; /* set by the store */
     fse_store_relation_kind kind;
-    const char *actor_id;             /* CF of the delegate / doctor [keyed actor ref + sealed] */
-    const char *actor_role;           /* role the relation is for (ING, TUT, GEN, APR, AAS ...) */
-    const char *organisation;         /* organisation of a CARE/EMERGENCY actor [plain] */
-    const char *reason;               /* declaration or emergency reason text [sealed] */
+    const char *actor_id;     /* CF of the delegate / doctor [keyed actor ref + sealed] */
+    const char *actor_role;   /* role the relation is for (ING, TUT, GEN, APR, AAS ...) */
+    const char *organisation; /* organisation of a CARE/EMERGENCY actor [plain] */
+    const char *reason;       /* declaration or emergency reason text [sealed] */
     int64_t valid_from_ms;
-    int64_t valid_to_ms;              /* 0: open */
-    int64_t ended_ms;                 /* set by fse_store_relation_end; 0: not ended */
-    unsigned flags;                   /* FSE_STORE_REL_F_* */
-    int64_t created_ms;               /* set by the store */
+    int64_t valid_to_ms;               /* 0: open */
+    int64_t ended_ms;                  /* set by fse_store_relation_end; 0: not ended */
+    unsigned flags;                    /* FSE_STORE_REL_F_* */
+    int64_t created_ms;                /* set by the store */
     char actor_ref[FSE_STORE_REF_LEN]; /* output: keyed actor reference */
 } fse_store_relation;
 
@@ -504,23 +533,31 @@ typedef struct fse_store_relation_list {
     struct fse_store_arena *arena_;
 } fse_store_relation_list;
 
-/* Record a relation. @return FSE_OK, FSE_E_ARG, FSE_E_LIMIT, FSE_E_CRYPTO, FSE_E_DB. */
+/* Record a relation (id, ended_ms and created_ms of r are ignored; created_ms
+ * is taken from fse_store_now_ms, as no time is passed in). Checks: a known
+ * kind and flags, actor_id required, valid_to_ms 0 or > valid_from_ms,
+ * actor_role and organisation <= 256 bytes, reason <= 4096.
+ * @return FSE_OK, FSE_E_ARG, FSE_E_LIMIT, FSE_E_CRYPTO, FSE_E_DB. */
 FSE_API fse_err fse_store_relation_add(fse_store *s, const char *patient_id,
                                        const fse_store_relation *r, int64_t *id_out);
 
 /* End a relation now (revocation); it stays listed with ended_ms.
- * @return FSE_OK, FSE_E_NOT_FOUND (no such relation of this patient, or
- *         already ended), FSE_E_DB. */
+ * @return FSE_OK, FSE_E_ARG (now_ms <= 0), FSE_E_NOT_FOUND (no such
+ *         relation of this patient, or already ended), FSE_E_CRYPTO, FSE_E_DB. */
 FSE_API fse_err fse_store_relation_end(fse_store *s, const char *patient_id, int64_t id,
                                        int64_t now_ms);
 
-/* Set flags (OR) on a relation of this patient. FSE_E_NOT_FOUND, FSE_E_DB. */
+/* Set flags (OR) on a relation of this patient (ended or not).
+ * @return FSE_OK, FSE_E_ARG (unknown flags), FSE_E_NOT_FOUND, FSE_E_CRYPTO,
+ *         FSE_E_DB. */
 FSE_API fse_err fse_store_relation_flag(fse_store *s, const char *patient_id, int64_t id,
                                         unsigned flags);
 
 /* Relations query: kinds mask (0: all); actor_id NULL: every actor; at_ms 0:
  * also ended and expired ones, else only those in force at at_ms
- * (valid_from <= at < valid_to or open, not ended). */
+ * (valid_from <= at < valid_to or open, not ended: an ended relation is out
+ * of force at every at_ms). Oldest (first recorded) first. At most 1000
+ * relations match one query: FSE_E_LIMIT beyond. */
 typedef struct fse_store_relation_query {
     const char *patient_id; /* required */
     unsigned kinds;
@@ -531,9 +568,10 @@ typedef struct fse_store_relation_query {
 FSE_API fse_err fse_store_relation_list_get(fse_store_relation_list **out, fse_store *s,
                                             const fse_store_relation_query *q);
 
-/* Relations in force at at_ms where actor_id is the actor, of any patient
- * (a delegate's "whom can I act for"); patient ids are not returned, only
- * kinds, ids and times, plus patient_ids[i] decrypted for the actor. */
+/* Relations in force at at_ms (0: all, as in fse_store_relation_query)
+ * where actor_id is the actor, of any patient (a delegate's "whom can I act
+ * for"), oldest first: each item is the relation and its patient's id,
+ * decrypted for the actor. At most 1000: FSE_E_LIMIT beyond. */
 typedef struct fse_store_actor_relation {
     fse_store_relation rel;
     const char *patient_id; /* decrypted */
@@ -555,8 +593,8 @@ FSE_API void fse_store_actor_relation_list_free(fse_store_actor_relation_list *l
 typedef struct fse_store_notification {
     int64_t id;
     int64_t time_ms;
-    const char *kind; /* ACCESS, EMERGENCY, CONSENT, OBSCURING, DELEGATE, PUBLICATION [plain] */
-    const char *text; /* Italian one-liner without health data [sealed] */
+    const char *kind;    /* ACCESS, EMERGENCY, CONSENT, OBSCURING, DELEGATE, PUBLICATION [plain] */
+    const char *text;    /* Italian one-liner without health data [sealed] */
     const char *channel; /* channel chosen at the time [plain] */
 } fse_store_notification;
 
@@ -566,9 +604,12 @@ typedef struct fse_store_notification_list {
     struct fse_store_arena *arena_;
 } fse_store_notification_list;
 
+/* Append a notification: kind one of those listed, text required (<= 4096
+ * bytes), channel NULL or app/email/both. FSE_E_ARG otherwise. */
 FSE_API fse_err fse_store_notification_add(fse_store *s, const char *patient_id,
                                            const fse_store_notification *n, int64_t *id_out);
-/* Newest first, at most limit (0: 100, max 1000), with id < before_id (0: newest). */
+/* Newest first, at most limit (0: 100; over 1000: FSE_E_LIMIT), with id <
+ * before_id (0: newest). */
 FSE_API fse_err fse_store_notification_list_get(fse_store_notification_list **out, fse_store *s,
                                                 const char *patient_id, int64_t before_id,
                                                 size_t limit);

@@ -3,7 +3,9 @@
  * returns, and the tag-length-value codec of the values it seals.
  *
  * Owns the arena (chunks that never move, freed in one call, so a returned
- * record and all its strings go away with one _free) and the TLV layout.
+ * record and all its strings go away with one _free), the growable array
+ * that collects the items of a list before they move into its arena, and
+ * the TLV layout.
  * Does not own what the tags mean (store_meta.c, store_queue.c).
  */
 #include "store_int.h"
@@ -106,6 +108,64 @@ void fse_store__arena_free(store_arena *a)
         c = next;
     }
     fse_free(a);
+}
+
+/* ------------------------------------------------------------------------ */
+/* Growable array                                                           */
+/* ------------------------------------------------------------------------ */
+
+void fse_store__vec_init(store_vec *v, size_t item_size)
+{
+    memset(v, 0, sizeof(*v));
+    v->size = item_size;
+}
+
+void *fse_store__vec_push(store_vec *v)
+{
+    unsigned char *item;
+
+    if (v->n == v->cap) {
+        size_t cap = v->cap == 0 ? 16 : v->cap * 2;
+        size_t bytes = 0;
+        unsigned char *grown;
+
+        if (__builtin_mul_overflow(cap, v->size, &bytes)) {
+            return NULL;
+        }
+        grown = fse_realloc(v->data, bytes);
+        if (grown == NULL) {
+            return NULL;
+        }
+        v->data = grown;
+        v->cap = cap;
+    }
+    item = v->data + v->n * v->size;
+    memset(item, 0, v->size);
+    v->n++;
+    return item;
+}
+
+void *fse_store__vec_finish(store_vec *v, store_arena *a)
+{
+    void *items;
+
+    if (v->n == 0) {
+        return NULL;
+    }
+    /* n * size fitted in the grown buffer: no overflow. */
+    items = fse_store__arena_alloc(a, v->n * v->size);
+    if (items != NULL) {
+        memcpy(items, v->data, v->n * v->size);
+    }
+    return items;
+}
+
+void fse_store__vec_free(store_vec *v)
+{
+    fse_free(v->data);
+    v->data = NULL;
+    v->n = 0;
+    v->cap = 0;
 }
 
 /* ------------------------------------------------------------------------ */

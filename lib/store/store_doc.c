@@ -1,15 +1,16 @@
 /*
  * lib/store/store_doc.c - document operations of the store front end: put
- * (with replacement), get, read, metadata update, logical delete and patient
- * search.
+ * (with replacement), get, read, metadata update, visibility and logical
+ * delete, and the opening of a row for the lists (store_doc_list.c).
  *
  * Owns the document protection scheme: a random 32-byte data key per
  * document, wrapped by the master key (store_keys.c); the PDF, the CDA and
  * the full metadata record sealed with it (AES-256-GCM), with associated
  * data naming the document id and the blob kind; the check of every read
  * (tag, then the recorded SHA-256 and size; plain columns against the
- * sealed record); and the status transitions approved -> deprecated (on
- * replace) and -> deleted (tombstone). Does not own the record layout
+ * sealed record, the visibility bits included: changing them reseals the
+ * record); and the status transitions approved -> deprecated (on replace)
+ * and -> deleted (tombstone). Does not own the record layout
  * (store_meta.c), key files and primitives (store_crypto.c) or SQL.
  */
 #include "store_int.h"
@@ -125,6 +126,20 @@ done:
     return rc;
 }
 
+fse_err fse_store__doc_row_meta(fse_store_doc_meta **out, fse_store *s, const store_doc_row *row)
+{
+    loaded_doc d;
+    fse_err rc = decode_row(s, row, &d);
+
+    *out = NULL;
+    if (rc == FSE_OK) {
+        *out = d.meta;
+        d.meta = NULL;
+        loaded_clear(&d);
+    }
+    return rc;
+}
+
 typedef struct load_ctx {
     fse_store *s;
     loaded_doc *out;
@@ -147,6 +162,17 @@ static fse_err load_doc(fse_store *s, const char *unique_id, loaded_doc *out)
     rc = s->be->doc_get(s->conn, unique_id, on_load, &l);
     if (rc == FSE_E_NOT_FOUND) {
         rc = fse_error_set(FSE_E_NOT_FOUND, FSE_STORE_MODULE, "document %s not found", unique_id);
+    }
+    return rc;
+}
+
+/* Load a document that is not a tombstone: NOT_FOUND for a deleted one. */
+static fse_err load_live(fse_store *s, const char *unique_id, loaded_doc *out)
+{
+    fse_err rc = load_doc(s, unique_id, out);
+
+    if (rc == FSE_OK && !out->sealed) {
+        rc = fse_error_set(FSE_E_NOT_FOUND, FSE_STORE_MODULE, "document %s was deleted", unique_id);
     }
     return rc;
 }
@@ -427,10 +453,7 @@ fse_err fse_store_doc_read(uint8_t **data_out, size_t *len_out, fse_store *s, co
     if (rc != FSE_OK) {
         return rc;
     }
-    rc = load_doc(s, unique_id, &d);
-    if (rc == FSE_OK && !d.sealed) {
-        rc = fse_error_set(FSE_E_NOT_FOUND, FSE_STORE_MODULE, "document %s was deleted", unique_id);
-    }
+    rc = load_live(s, unique_id, &d);
     if (rc == FSE_OK) {
         b.dk = d.dk;
         blob_aad(&b.aad, d.meta->doc_id, (int)kind);
@@ -533,6 +556,38 @@ fse_err fse_store_doc_update(fse_store *s, const fse_store_doc_meta *meta, int64
     return rc;
 }
 
+fse_err fse_store_doc_visibility_set(fse_store *s, const char *unique_id, unsigned visibility,
+                                     int64_t now_ms)
+{
+    loaded_doc d;
+    fse_store_doc_meta m;
+    fse_err rc;
+
+    memset(&d, 0, sizeof(d));
+    if (s == NULL || unique_id == NULL) {
+        return fse_error_set(FSE_E_ARG, FSE_STORE_MODULE, "visibility: missing argument");
+    }
+    if ((visibility & ~FSE_STORE_VIS_ALL) != 0) {
+        return fse_error_set(FSE_E_ARG, FSE_STORE_MODULE, "unknown visibility bits 0x%x",
+                             visibility & ~FSE_STORE_VIS_ALL);
+    }
+    rc = fse_store__op_begin(s, STORE_TX_WRITE);
+    if (rc != FSE_OK) {
+        return rc;
+    }
+    rc = load_live(s, unique_id, &d);
+    if (rc == FSE_OK) {
+        /* The bits are in the sealed record too: reseal it with them. */
+        m = *d.meta;
+        m.visibility = visibility;
+        m.updated_ms = now_ms;
+        rc = write_meta(s, &m, d.dk, d.wrapped, d.kid, false);
+    }
+    rc = fse_store__op_end(s, rc);
+    loaded_clear(&d);
+    return rc;
+}
+
 typedef struct del_ctx {
     char doc_id[FSE_STORE_ID_LEN];
     int status;
@@ -577,104 +632,9 @@ fse_err fse_store_doc_delete(fse_store *s, const char *unique_id, int64_t now_ms
     return fse_store__op_end(s, rc);
 }
 
-/* ------------------------------------------------------------------------ */
-/* Search                                                                   */
-/* ------------------------------------------------------------------------ */
-
-typedef struct search_ctx {
-    fse_store *s;
-    fse_store_doc_list *list;
-    size_t page;
-    int64_t last_seq;
-    bool more;
-} search_ctx;
-
-static fse_err on_search_row(const store_doc_row *row, void *ctx)
-{
-    search_ctx *c = ctx;
-    loaded_doc d;
-    fse_err rc;
-
-    if (c->list->n_docs == c->page) {
-        c->more = true; /* the one extra row asked for: another page exists */
-        return FSE_OK;
-    }
-    rc = decode_row(c->s, row, &d);
-    if (rc != FSE_OK) {
-        return rc;
-    }
-    c->list->docs[c->list->n_docs++] = d.meta;
-    c->last_seq = row->seq;
-    d.meta = NULL;
-    loaded_clear(&d);
-    return FSE_OK;
-}
-
-fse_err fse_store_doc_search(fse_store_doc_list **out, fse_store *s, const fse_store_doc_query *q)
-{
-    char ref[FSE_STORE_REF_LEN];
-    store_doc_filter f;
-    search_ctx c;
-    fse_err rc;
-
-    if (out == NULL || s == NULL || q == NULL || q->patient_id == NULL || q->cursor < 0) {
-        return fse_error_set(FSE_E_ARG, FSE_STORE_MODULE, "search: missing argument");
-    }
-    *out = NULL;
-    memset(&c, 0, sizeof(c));
-    c.s = s;
-    c.page = q->page_size == 0 ? STORE_DEFAULT_PAGE : q->page_size;
-    if (c.page > STORE_MAX_PAGE) {
-        return fse_error_set(FSE_E_LIMIT, FSE_STORE_MODULE, "page size over %u", STORE_MAX_PAGE);
-    }
-    rc = fse_store_ref(ref, s, FSE_STORE_REF_PATIENT, q->patient_id);
-    if (rc != FSE_OK) {
-        return rc;
-    }
-    memset(&f, 0, sizeof(f));
-    f.patient_ref = ref;
-    f.type_code = q->type_code;
-    f.class_code = q->class_code;
-    f.created_from = q->created_from;
-    f.created_to = q->created_to;
-    f.statuses = q->statuses != 0 ? q->statuses : FSE_STORE_STATUS_BIT(FSE_STORE_DOC_APPROVED);
-    f.before_seq = q->cursor;
-    f.limit = c.page + 1;
-    c.list = fse_calloc(1, sizeof(*c.list));
-    if (c.list != NULL) {
-        c.list->docs = fse_calloc(c.page, sizeof(*c.list->docs));
-    }
-    if (c.list == NULL || c.list->docs == NULL) {
-        fse_store_doc_list_free(c.list);
-        return fse_error_set(FSE_E_NOMEM, FSE_STORE_MODULE, "search results");
-    }
-    rc = s->be->doc_search(s->conn, &f, on_search_row, &c);
-    if (rc != FSE_OK) {
-        fse_store_doc_list_free(c.list);
-        return rc;
-    }
-    c.list->next_cursor = c.more ? c.last_seq : 0;
-    *out = c.list;
-    return FSE_OK;
-}
-
 void fse_store_doc_meta_free(fse_store_doc_meta *m)
 {
     if (m != NULL) {
         fse_store__arena_free(m->arena_);
     }
-}
-
-void fse_store_doc_list_free(fse_store_doc_list *l)
-{
-    size_t i;
-
-    if (l == NULL) {
-        return;
-    }
-    for (i = 0; i < l->n_docs; i++) {
-        fse_store_doc_meta_free(l->docs[i]);
-    }
-    fse_free(l->docs);
-    fse_free(l);
 }

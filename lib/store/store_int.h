@@ -8,10 +8,11 @@
  * of the crypto, arena and record-codec helpers. The public API is
  * include/fse/store.h; no other module includes this header.
  *
- * Split of work: the front end (store.c, store_keys.c, store_doc.c,
- * store_meta.c, store_queue.c, store_outbox.c) validates arguments, encrypts and decrypts, computes
- * keyed references and decides policy (expiry, back-off, status transitions). A backend only stores
- * and finds rows: it never sees plaintext document bytes, keys or person identifiers.
+ * Split of work: the front end (store.c, store_keys.c, store_doc.c, store_doc_list.c,
+ * store_meta.c, store_queue.c, store_outbox.c, store_privacy.c, store_relation.c) validates
+ * arguments, encrypts and decrypts, computes keyed references and decides policy (expiry, back-off,
+ * status transitions, when a relation is in force). A backend only stores and finds rows: it never
+ * sees plaintext document bytes, keys or person identifiers.
  */
 #ifndef FSE_STORE_INT_H
 #define FSE_STORE_INT_H
@@ -55,6 +56,13 @@
 #define STORE_DEFAULT_BACKOFF_MAX_MS 300000
 /* Data keys rewrapped per backend round trip during rotation. */
 #define STORE_ROTATE_BATCH 256u
+/* Rows of one patient's consent history, and relations returned by one
+ * query: a person has a handful; the cap bounds the decrypt work of the
+ * facts a policy decision loads on every request. */
+#define STORE_MAX_PRIVACY_ROWS 1000u
+/* Notifications per page: default and cap (fse_store_notification_list_get). */
+#define STORE_DEFAULT_NOTIFICATIONS 100u
+#define STORE_MAX_NOTIFICATIONS 1000u
 
 /* ------------------------------------------------------------------------ */
 /* Crypto (store_crypto.c)                                                  */
@@ -119,6 +127,18 @@ char *fse_store__arena_strndup(store_arena *a, const char *s, size_t n);
 char *fse_store__arena_strdup(store_arena *a, const char *s); /* NULL -> NULL */
 void fse_store__arena_free(store_arena *a);
 
+/* A growable array of fixed-size items (rows being collected for a returned
+ * list); finish copies the items into the list's arena. */
+typedef struct store_vec {
+    unsigned char *data; /* fse_malloc'd */
+    size_t n, cap, size;
+} store_vec;
+
+void fse_store__vec_init(store_vec *v, size_t item_size);
+void *fse_store__vec_push(store_vec *v); /* zeroed item; NULL when out of memory */
+void *fse_store__vec_finish(store_vec *v, store_arena *a); /* NULL when empty or out of memory */
+void fse_store__vec_free(store_vec *v);
+
 /* Tag-length-value record used inside sealed values: tag (1 byte), length
  * (4 bytes big-endian), value. Unknown tags are skipped when read, so newer
  * records stay readable. */
@@ -173,6 +193,7 @@ typedef struct store_doc_row {
     size_t dk_wrapped_len;
     const uint8_t *meta_ct;
     size_t meta_ct_len;
+    unsigned visibility; /* FSE_STORE_VIS_* bits */
 } store_doc_row;
 
 /* Search filter as the backend sees it (patient already a keyed ref). */
@@ -215,6 +236,70 @@ typedef struct store_job_row {
     size_t last_error_len;
 } store_job_row;
 
+/* The privacy state rows (store_privacy.c, store_relation.c): plain
+ * columns, and the sealed fields as one value whose associated data binds
+ * the plain columns of its row. */
+typedef struct store_patient_row {
+    const char *patient_ref;
+    const char *region;
+    const char *gp_ref; /* NULL: no GP */
+    int64_t gp_from_ms, gp_to_ms;
+    bool notifications_off;
+    const char *notify_channel;
+    int64_t created_ms, updated_ms;
+    const uint8_t *sealed; /* patient id, birth date, GP id */
+    size_t sealed_len;
+} store_patient_row;
+
+typedef struct store_consent_row {
+    int64_t id;
+    const char *patient_ref;
+    int purpose;
+    bool given;
+    int64_t time_ms;
+    const char *channel;
+    const char *actor_role;
+    bool patient_minor;
+    const uint8_t *sealed; /* actor id */
+    size_t sealed_len;
+} store_consent_row;
+
+typedef struct store_relation_row {
+    int64_t id;
+    const char *patient_ref;
+    int kind;
+    const char *actor_ref;
+    const char *actor_role;
+    const char *organisation;
+    int64_t valid_from_ms, valid_to_ms, ended_ms; /* 0: open, not ended */
+    unsigned flags;
+    int64_t created_ms;
+    const uint8_t *sealed; /* patient id, actor id, reason */
+    size_t sealed_len;
+} store_relation_row;
+
+/* Relations wanted: by patient_ref or, when it is NULL, by actor_ref; the
+ * other members filter (NULL/0: no filter). at_ms: in force at that time
+ * (valid_from <= at < valid_to or open, and not ended). */
+typedef struct store_relation_filter {
+    const char *patient_ref;
+    const char *actor_ref;
+    int64_t id;
+    unsigned kinds; /* FSE_STORE_REL_BIT mask */
+    int64_t at_ms;
+    size_t limit;
+} store_relation_filter;
+
+typedef struct store_notification_row {
+    int64_t id;
+    const char *patient_ref;
+    int64_t time_ms;
+    const char *kind;
+    const char *channel;
+    const uint8_t *sealed; /* text */
+    size_t sealed_len;
+} store_notification_row;
+
 typedef struct store_link_row {
     char *wii; /* fse_malloc'd */
     int64_t created_ms;
@@ -228,6 +313,10 @@ typedef fse_err (*store_blob_fn)(const uint8_t *ct, size_t ct_len, void *ctx);
 typedef fse_err (*store_event_fn)(const store_event_row *row, void *ctx);
 typedef fse_err (*store_job_fn)(const store_job_row *row, void *ctx);
 typedef fse_err (*store_key_fn)(const char *kid, const uint8_t *wrapped, size_t len, void *ctx);
+typedef fse_err (*store_patient_fn)(const store_patient_row *row, void *ctx);
+typedef fse_err (*store_consent_fn)(const store_consent_row *row, void *ctx);
+typedef fse_err (*store_relation_fn)(const store_relation_row *row, void *ctx);
+typedef fse_err (*store_notification_fn)(const store_notification_row *row, void *ctx);
 
 /*
  * The backend function table. Every function returns FSE_OK or an fse_err
@@ -271,6 +360,10 @@ typedef struct store_backend {
     fse_err (*doc_update)(store_conn *c, const store_doc_row *row);
     fse_err (*doc_get)(store_conn *c, const char *unique_id, store_doc_fn fn, void *ctx);
     fse_err (*doc_search)(store_conn *c, const store_doc_filter *f, store_doc_fn fn, void *ctx);
+    /* A patient's documents with a status in the mask, newest creation_time
+     * first, then newest seq; at most limit. */
+    fse_err (*doc_list_patient)(store_conn *c, const char *patient_ref, unsigned statuses,
+                                size_t limit, store_doc_fn fn, void *ctx);
     fse_err (*doc_tombstone)(store_conn *c, const char *doc_id, int64_t now_ms);
     /* Rows whose data key is wrapped under kid (at most limit). */
     fse_err (*doc_keys)(store_conn *c, const char *kid, size_t limit, store_doc_fn fn, void *ctx);
@@ -308,6 +401,27 @@ typedef struct store_backend {
     fse_err (*job_get)(store_conn *c, int64_t id, store_job_fn fn, void *ctx);
     fse_err (*job_retry)(store_conn *c, int64_t id, int64_t now_ms);
     fse_err (*job_count)(store_conn *c, int state, int64_t *n_out);
+
+    /* Patient privacy state. patient_put inserts or replaces the row of
+     * row->patient_ref; patient_get: NOT_FOUND. Consents are append-only,
+     * listed by time then id. relation_update rewrites ended_ms, flags and
+     * the sealed value of relation row->id of row->patient_ref (NOT_FOUND).
+     * Relations are listed by id, notifications newest id first below
+     * before_id (0: no bound). */
+    fse_err (*patient_put)(store_conn *c, const store_patient_row *row);
+    fse_err (*patient_get)(store_conn *c, const char *patient_ref, store_patient_fn fn, void *ctx);
+    fse_err (*consent_insert)(store_conn *c, const store_consent_row *row, int64_t *id_out);
+    fse_err (*consent_count)(store_conn *c, const char *patient_ref, int64_t *n_out);
+    fse_err (*consent_list)(store_conn *c, const char *patient_ref, size_t limit,
+                            store_consent_fn fn, void *ctx);
+    fse_err (*relation_insert)(store_conn *c, const store_relation_row *row, int64_t *id_out);
+    fse_err (*relation_update)(store_conn *c, const store_relation_row *row);
+    fse_err (*relation_list)(store_conn *c, const store_relation_filter *f, store_relation_fn fn,
+                             void *ctx);
+    fse_err (*notification_insert)(store_conn *c, const store_notification_row *row,
+                                   int64_t *id_out);
+    fse_err (*notification_list)(store_conn *c, const char *patient_ref, int64_t before_id,
+                                 size_t limit, store_notification_fn fn, void *ctx);
 
     /* Audit chain rows. audit_head: NOT_FOUND on an empty log. */
     fse_err (*audit_head)(store_conn *c, fse_store_audit_head *out);
@@ -375,6 +489,56 @@ fse_err fse_store__meta_plain(store_doc_row *row, fse_buf *codes,
                               char patient_ref[FSE_STORE_REF_LEN], fse_store *s,
                               const fse_store_doc_meta *m);
 const char *fse_store__meta_row_diff(const store_doc_row *a, const store_doc_row *b);
+
+/* A document row opened and checked against its sealed record (store_doc.c)
+ * as a record of its own; a tombstone gives its minimal record. */
+fse_err fse_store__doc_row_meta(fse_store_doc_meta **out, fse_store *s, const store_doc_row *row);
+
+/* Sealed records of the privacy state (store_privacy.c). A record's sealed
+ * fields are strings of its struct, each stored under a TLV tag (never
+ * renumbered). rec_seal seals the fields of rec (NULL or empty: absent)
+ * with the "seal" node key under aad (FSE_E_LIMIT if aad overflowed);
+ * rec_open opens ct under aad and copies each field found into arena a and
+ * the field of rec (absent fields are left alone), FSE_E_CRYPTO naming
+ * what and id (0: none) when it fails. */
+typedef struct store_rec_field {
+    uint8_t tag;
+    size_t off; /* of a const char * in the record struct */
+} store_rec_field;
+
+fse_err fse_store__rec_seal(uint8_t **out, size_t *out_len, fse_store *s, const store_aad *aad,
+                            const void *rec, const store_rec_field *fields, size_t n);
+fse_err fse_store__rec_open(fse_store *s, const store_aad *aad, const uint8_t *ct, size_t ct_len,
+                            store_arena *a, void *rec, const store_rec_field *fields, size_t n,
+                            const char *what, int64_t id);
+/* Copy src (NULL: NULL) into a at *dst; false when out of memory. */
+bool fse_store__arena_set(store_arena *a, const char **dst, const char *src);
+/* v, or NULL when v is NULL or empty (optional strings). */
+const char *fse_store__nonempty(const char *v);
+
+/* A list being built from backend rows: begin, push one item per row (NULL
+ * with *rc FSE_OK once max items are in: over is set), then end: the list
+ * block of list_size bytes and the items (items, n) moved into the arena a,
+ * or NULL with *rc set (FSE_E_LIMIT "more than max <what>" when over) and
+ * everything freed. */
+typedef struct store_list {
+    fse_store *s;
+    store_arena *a;
+    store_vec v;
+    size_t max;
+    bool over;
+    void *items; /* after end */
+    size_t n;
+} store_list;
+
+fse_err fse_store__list_begin(store_list *l, fse_store *s, size_t item_size, size_t max);
+void *fse_store__list_push(store_list *l, fse_err *rc);
+/* Push an item and open a row's sealed value into it (fse_store__rec_open):
+ * NULL with *rc FSE_OK when over max, else NULL with the failure. */
+void *fse_store__list_open(store_list *l, fse_err *rc, const store_aad *aad, const uint8_t *ct,
+                           size_t ct_len, const store_rec_field *fields, size_t n, const char *what,
+                           int64_t id);
+void *fse_store__list_end(store_list *l, fse_err *rc, size_t list_size, const char *what);
 
 /* Key handling (store_keys.c): derive kek and kid from a master key; load
  * or create the node keys; wrap/unwrap a data key for a document. */

@@ -5,7 +5,9 @@
  * Owns the TLV tags of the sealed record (never renumbered), the field
  * limits, the derivation of the plain (searchable) columns from a record and
  * their comparison with what the database returned (a mismatch means the
- * plain copy was changed outside the store). Does not own encryption or the
+ * plain copy was changed outside the store). The visibility bits are such a
+ * column too: the policy reads them, so they are sealed and compared like
+ * the others, and changing them reseals the record (store_doc.c). Does not own encryption or the
  * document operations (store_doc.c).
  */
 #include "store_int.h"
@@ -51,7 +53,8 @@ enum {
     TAG_CDA_SIZE = 32,
     TAG_CREATED = 33,
     TAG_UPDATED = 34,
-    TAG_DELETED = 35
+    TAG_DELETED = 35,
+    TAG_VISIBILITY = 36 /* absent in records sealed before schema 2: 0 */
 };
 
 /* The string fields: tag, offset, limit, required on input. */
@@ -136,6 +139,10 @@ fse_err fse_store__meta_check(const fse_store_doc_meta *m)
     if (m->n_event_codes > 0 && m->event_codes == NULL) {
         return fse_error_set(FSE_E_ARG, FSE_STORE_MODULE, "event_codes missing");
     }
+    if ((m->visibility & ~FSE_STORE_VIS_ALL) != 0) {
+        return fse_error_set(FSE_E_ARG, FSE_STORE_MODULE, "unknown visibility bits 0x%x",
+                             m->visibility & ~FSE_STORE_VIS_ALL);
+    }
     for (i = 0; i < m->n_event_codes && rc == FSE_OK; i++) {
         rc = fse_store__check_str(m->event_codes[i], "event code", STORE_MAX_TEXT_LEN, true);
     }
@@ -174,6 +181,9 @@ fse_err fse_store__meta_encode(fse_buf *out, const fse_store_doc_meta *m)
     if (rc == FSE_OK) {
         rc = fse_store__tlv_i64(out, TAG_DELETED, m->deleted_ms);
     }
+    if (rc == FSE_OK) {
+        rc = fse_store__tlv_i64(out, TAG_VISIBILITY, (int64_t)m->visibility);
+    }
     return rc;
 }
 
@@ -201,6 +211,9 @@ static bool set_int(fse_store_doc_meta *m, uint8_t tag, int64_t v)
         return true;
     case TAG_DELETED:
         m->deleted_ms = v;
+        return true;
+    case TAG_VISIBILITY:
+        m->visibility = (unsigned)v;
         return true;
     default:
         return false;
@@ -381,6 +394,7 @@ fse_err fse_store__meta_plain(store_doc_row *row, fse_buf *codes,
     row->created_ms = m->created_ms;
     row->updated_ms = m->updated_ms;
     row->deleted_ms = m->deleted_ms;
+    row->visibility = m->visibility;
     return FSE_OK;
 }
 
@@ -431,6 +445,9 @@ const char *fse_store__meta_row_diff(const store_doc_row *a, const store_doc_row
     }
     if (a->version != b->version) {
         return "version";
+    }
+    if (a->visibility != b->visibility) {
+        return "visibility";
     }
     if (a->created_ms != b->created_ms || a->updated_ms != b->updated_ms ||
         a->deleted_ms != b->deleted_ms) {

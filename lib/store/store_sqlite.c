@@ -7,11 +7,13 @@
  * fsync'd), secure_delete (freed pages are zeroed, so wiped content does not
  * linger), the busy timeout, the file mode of a new database (0600), the
  * versioned schema (PRAGMA user_version; each migration runs in one
- * transaction) and the append-only triggers of the audit log.
+ * transaction) and the append-only triggers of the audit log and the consent
+ * history.
  * Does not own encryption, keyed references or any policy: the rows it
  * receives are already sealed by the front end (store_doc.c, store_queue.c,
- * store_outbox.c, lib/audit). Document, queue and audit statements are in
- * store_sqlite_doc.c, store_sqlite_queue.c and store_sqlite_audit.c.
+ * store_outbox.c, store_privacy.c, store_relation.c, lib/audit). Document,
+ * queue, privacy-state and audit statements are in store_sqlite_doc.c,
+ * store_sqlite_queue.c, store_sqlite_privacy.c and store_sqlite_audit.c.
  *
  * Threading: one store_conn per thread (opened SQLITE_OPEN_NOMUTEX).
  */
@@ -88,6 +90,37 @@ static const char *const migrations[] = {
     "  BEGIN SELECT RAISE(ABORT, 'audit_log is append-only'); END;"
     "CREATE TRIGGER audit_log_no_delete BEFORE DELETE ON audit_log"
     "  BEGIN SELECT RAISE(ABORT, 'audit_log is append-only'); END;",
+
+    /* 1 -> 2: document visibility and the patient privacy state. Every
+     * person is a keyed reference; sealed holds what names a person. */
+    "ALTER TABLE documents ADD COLUMN visibility INTEGER NOT NULL DEFAULT 0;"
+    /* fse_store_doc_list_patient: one range scan in the order it returns. */
+    "CREATE INDEX documents_patient_time"
+    "  ON documents(patient_ref, creation_time DESC, seq DESC, status);"
+    "CREATE TABLE patients("
+    "  patient_ref TEXT PRIMARY KEY, region TEXT, gp_ref TEXT, gp_from_ms INTEGER NOT NULL,"
+    "  gp_to_ms INTEGER, notifications_off INTEGER NOT NULL, notify_channel TEXT NOT NULL,"
+    "  created_ms INTEGER NOT NULL, updated_ms INTEGER NOT NULL, sealed BLOB NOT NULL) STRICT;"
+    "CREATE TABLE consents("
+    "  id INTEGER PRIMARY KEY, patient_ref TEXT NOT NULL, purpose INTEGER NOT NULL,"
+    "  given INTEGER NOT NULL, time_ms INTEGER NOT NULL, channel TEXT, actor_role TEXT,"
+    "  patient_minor INTEGER NOT NULL, sealed BLOB NOT NULL) STRICT;"
+    "CREATE INDEX consents_patient ON consents(patient_ref, time_ms, id);"
+    "CREATE TRIGGER consents_no_update BEFORE UPDATE ON consents"
+    "  BEGIN SELECT RAISE(ABORT, 'consents are append-only'); END;"
+    "CREATE TRIGGER consents_no_delete BEFORE DELETE ON consents"
+    "  BEGIN SELECT RAISE(ABORT, 'consents are append-only'); END;"
+    "CREATE TABLE relations("
+    "  id INTEGER PRIMARY KEY, patient_ref TEXT NOT NULL, kind INTEGER NOT NULL,"
+    "  actor_ref TEXT NOT NULL, actor_role TEXT, organisation TEXT,"
+    "  valid_from_ms INTEGER NOT NULL, valid_to_ms INTEGER, ended_ms INTEGER,"
+    "  flags INTEGER NOT NULL, created_ms INTEGER NOT NULL, sealed BLOB NOT NULL) STRICT;"
+    "CREATE INDEX relations_patient ON relations(patient_ref, id);"
+    "CREATE INDEX relations_actor ON relations(actor_ref, id);"
+    "CREATE TABLE notifications("
+    "  id INTEGER PRIMARY KEY, patient_ref TEXT NOT NULL, time_ms INTEGER NOT NULL,"
+    "  kind TEXT NOT NULL, channel TEXT, sealed BLOB NOT NULL) STRICT;"
+    "CREATE INDEX notifications_patient ON notifications(patient_ref, id);",
 };
 
 #define SCHEMA_VERSION ((int)(sizeof(migrations) / sizeof(migrations[0])))
@@ -106,6 +139,14 @@ fse_err fse_store__sq_fail(store_conn *c, const char *what)
     }
     return fse_error_set(FSE_E_DB, FSE_STORE_MODULE, "%s: %s (sqlite %d)", what,
                          sqlite3_errmsg(c->db), ext);
+}
+
+fse_err fse_store__sq_bind_fail(store_conn *c, sqlite3_stmt *st)
+{
+    fse_err rc = fse_store__sq_fail(c, "bind");
+
+    sqlite3_finalize(st);
+    return rc;
 }
 
 fse_err fse_store__sq_prepare(store_conn *c, const char *sql, sqlite3_stmt **st)
@@ -531,6 +572,7 @@ const store_backend fse_store__sqlite_backend = {
     .doc_update = fse_store__sq_doc_update,
     .doc_get = fse_store__sq_doc_get,
     .doc_search = fse_store__sq_doc_search,
+    .doc_list_patient = fse_store__sq_doc_list_patient,
     .doc_tombstone = fse_store__sq_doc_tombstone,
     .doc_keys = fse_store__sq_doc_keys,
     .doc_key_set = fse_store__sq_doc_key_set,
@@ -550,6 +592,16 @@ const store_backend fse_store__sqlite_backend = {
     .job_get = fse_store__sq_job_get,
     .job_retry = fse_store__sq_job_retry,
     .job_count = fse_store__sq_job_count,
+    .patient_put = fse_store__sq_patient_put,
+    .patient_get = fse_store__sq_patient_get,
+    .consent_insert = fse_store__sq_consent_insert,
+    .consent_count = fse_store__sq_consent_count,
+    .consent_list = fse_store__sq_consent_list,
+    .relation_insert = fse_store__sq_relation_insert,
+    .relation_update = fse_store__sq_relation_update,
+    .relation_list = fse_store__sq_relation_list,
+    .notification_insert = fse_store__sq_notification_insert,
+    .notification_list = fse_store__sq_notification_list,
     .audit_head = fse_store__sq_audit_head,
     .audit_insert = fse_store__sq_audit_insert,
     .audit_scan = fse_store__sq_audit_scan,

@@ -4,8 +4,8 @@
  *
  * Owns nothing but these declarations; the schema and pragmas live in
  * store_sqlite.c, the row statements in store_sqlite_doc.c,
- * store_sqlite_queue.c and store_sqlite_audit.c. Nothing outside the backend
- * includes it.
+ * store_sqlite_queue.c, store_sqlite_privacy.c and store_sqlite_audit.c.
+ * Nothing outside the backend includes it.
  */
 #ifndef FSE_STORE_SQLITE_H
 #define FSE_STORE_SQLITE_H
@@ -21,6 +21,9 @@ struct store_conn {
 /* Record the last SQLite failure of c as an fse error: FSE_E_CONFLICT for a
  * uniqueness violation, FSE_E_DB otherwise. what names the operation. */
 fse_err fse_store__sq_fail(store_conn *c, const char *what);
+
+/* A bind failed: record it, finalize st, return the code. */
+fse_err fse_store__sq_bind_fail(store_conn *c, sqlite3_stmt *st);
 
 /* Prepare sql (static text, parameters bound later). */
 fse_err fse_store__sq_prepare(store_conn *c, const char *sql, sqlite3_stmt **st);
@@ -39,12 +42,15 @@ const uint8_t *fse_store__sq_col_blob(sqlite3_stmt *st, int col, size_t *len);
 fse_err fse_store__sq_run(store_conn *c, sqlite3_stmt *st, const char *what);
 
 /* Row operations of the function table (store_sqlite_doc.c,
- * store_sqlite_queue.c, store_sqlite_audit.c); semantics in store_int.h. */
+ * store_sqlite_queue.c, store_sqlite_privacy.c, store_sqlite_audit.c);
+ * semantics in store_int.h. */
 fse_err fse_store__sq_doc_insert(store_conn *c, const store_doc_row *row);
 fse_err fse_store__sq_doc_update(store_conn *c, const store_doc_row *row);
 fse_err fse_store__sq_doc_get(store_conn *c, const char *unique_id, store_doc_fn fn, void *ctx);
 fse_err fse_store__sq_doc_search(store_conn *c, const store_doc_filter *f, store_doc_fn fn,
                                  void *ctx);
+fse_err fse_store__sq_doc_list_patient(store_conn *c, const char *patient_ref, unsigned statuses,
+                                       size_t limit, store_doc_fn fn, void *ctx);
 fse_err fse_store__sq_doc_tombstone(store_conn *c, const char *doc_id, int64_t now_ms);
 fse_err fse_store__sq_doc_keys(store_conn *c, const char *kid, size_t limit, store_doc_fn fn,
                                void *ctx);
@@ -74,6 +80,23 @@ fse_err fse_store__sq_job_settle(store_conn *c, int64_t id, unsigned attempt, in
 fse_err fse_store__sq_job_get(store_conn *c, int64_t id, store_job_fn fn, void *ctx);
 fse_err fse_store__sq_job_retry(store_conn *c, int64_t id, int64_t now_ms);
 fse_err fse_store__sq_job_count(store_conn *c, int state, int64_t *n_out);
+
+fse_err fse_store__sq_patient_put(store_conn *c, const store_patient_row *row);
+fse_err fse_store__sq_patient_get(store_conn *c, const char *patient_ref, store_patient_fn fn,
+                                  void *ctx);
+fse_err fse_store__sq_consent_insert(store_conn *c, const store_consent_row *row, int64_t *id_out);
+fse_err fse_store__sq_consent_count(store_conn *c, const char *patient_ref, int64_t *n_out);
+fse_err fse_store__sq_consent_list(store_conn *c, const char *patient_ref, size_t limit,
+                                   store_consent_fn fn, void *ctx);
+fse_err fse_store__sq_relation_insert(store_conn *c, const store_relation_row *row,
+                                      int64_t *id_out);
+fse_err fse_store__sq_relation_update(store_conn *c, const store_relation_row *row);
+fse_err fse_store__sq_relation_list(store_conn *c, const store_relation_filter *f,
+                                    store_relation_fn fn, void *ctx);
+fse_err fse_store__sq_notification_insert(store_conn *c, const store_notification_row *row,
+                                          int64_t *id_out);
+fse_err fse_store__sq_notification_list(store_conn *c, const char *patient_ref, int64_t before_id,
+                                        size_t limit, store_notification_fn fn, void *ctx);
 
 fse_err fse_store__sq_audit_head(store_conn *c, fse_store_audit_head *out);
 fse_err fse_store__sq_audit_insert(store_conn *c, const fse_store_audit_row *row);

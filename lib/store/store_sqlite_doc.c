@@ -1,7 +1,7 @@
 /*
  * lib/store/store_sqlite_doc.c - the SQLite statements on documents and
- * their sealed blobs: insert, update, lookup, patient search, tombstone,
- * and the data-key rows walked by master-key rotation.
+ * their sealed blobs: insert, update, lookup, patient search and listing,
+ * tombstone, and the data-key rows walked by master-key rotation.
  *
  * Owns the column lists and their binding order. Does not own what the
  * columns mean or their protection (store_doc.c seals and checks them) nor
@@ -35,7 +35,7 @@ static const size_t text_cols[] = {
     "SELECT seq, doc_id, unique_id, status, version, repository_id, patient_ref, class_code,"      \
     " type_code, practice_setting_code, facility_type_code, confidentiality_code, event_codes,"    \
     " author_institution, creation_time, workflow_instance_id, replaces, replaced_by,"             \
-    " created_ms, updated_ms, deleted_ms, dk_kid, dk_wrapped, meta_ct FROM documents "
+    " created_ms, updated_ms, deleted_ms, dk_kid, dk_wrapped, meta_ct, visibility FROM documents "
 
 static const char *text_at(const store_doc_row *row, size_t i)
 {
@@ -71,9 +71,10 @@ static void read_row(store_doc_row *row, sqlite3_stmt *st)
     row->dk_kid = fse_store__sq_col_text(st, 21);
     row->dk_wrapped = fse_store__sq_col_blob(st, 22, &row->dk_wrapped_len);
     row->meta_ct = fse_store__sq_col_blob(st, 23, &row->meta_ct_len);
+    row->visibility = (unsigned)sqlite3_column_int64(st, 24);
 }
 
-/* Bind parameters ?1..?23 of INSERT/UPDATE. */
+/* Bind parameters ?1..?24 of INSERT/UPDATE. */
 static int bind_row(sqlite3_stmt *st, const store_doc_row *row)
 {
     int rc = SQLITE_OK;
@@ -93,7 +94,8 @@ static int bind_row(sqlite3_stmt *st, const store_doc_row *row)
         fse_store__sq_opt_i64(st, 20, row->deleted_ms) != SQLITE_OK ||
         fse_store__sq_text(st, 21, row->dk_kid) != SQLITE_OK ||
         fse_store__sq_blob(st, 22, row->dk_wrapped, row->dk_wrapped_len) != SQLITE_OK ||
-        fse_store__sq_blob(st, 23, row->meta_ct, row->meta_ct_len) != SQLITE_OK) {
+        fse_store__sq_blob(st, 23, row->meta_ct, row->meta_ct_len) != SQLITE_OK ||
+        sqlite3_bind_int64(st, 24, (sqlite3_int64)row->visibility) != SQLITE_OK) {
         return SQLITE_ERROR;
     }
     return SQLITE_OK;
@@ -108,9 +110,7 @@ static fse_err write_row(store_conn *c, const char *sql, const store_doc_row *ro
         return rc;
     }
     if (bind_row(st, row) != SQLITE_OK) {
-        rc = fse_store__sq_fail(c, "bind");
-        sqlite3_finalize(st);
-        return rc;
+        return fse_store__sq_bind_fail(c, st);
     }
     rc = fse_store__sq_run(c, st, what);
     if (rc == FSE_OK && sqlite3_changes(c->db) != 1) {
@@ -127,8 +127,8 @@ fse_err fse_store__sq_doc_insert(store_conn *c, const store_doc_row *row)
                      " facility_type_code, confidentiality_code, event_codes,"
                      " author_institution, creation_time, workflow_instance_id, replaces,"
                      " replaced_by, created_ms, updated_ms, deleted_ms, dk_kid, dk_wrapped,"
-                     " meta_ct) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12,"
-                     " ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22, ?23)",
+                     " meta_ct, visibility) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10,"
+                     " ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22, ?23, ?24)",
                      row, "inserting a document");
 }
 
@@ -141,7 +141,8 @@ fse_err fse_store__sq_doc_update(store_conn *c, const store_doc_row *row)
                      " confidentiality_code = ?11, event_codes = ?12, author_institution = ?13,"
                      " creation_time = ?14, workflow_instance_id = ?15, replaces = ?16,"
                      " replaced_by = ?17, created_ms = ?18, updated_ms = ?19, deleted_ms = ?20,"
-                     " dk_kid = ?21, dk_wrapped = ?22, meta_ct = ?23 WHERE doc_id = ?1",
+                     " dk_kid = ?21, dk_wrapped = ?22, meta_ct = ?23, visibility = ?24"
+                     " WHERE doc_id = ?1",
                      row, "updating a document");
 }
 
@@ -183,9 +184,7 @@ fse_err fse_store__sq_doc_get(store_conn *c, const char *unique_id, store_doc_fn
         return rc;
     }
     if (fse_store__sq_text(st, 1, unique_id) != SQLITE_OK) {
-        rc = fse_store__sq_fail(c, "bind");
-        sqlite3_finalize(st);
-        return rc;
+        return fse_store__sq_bind_fail(c, st);
     }
     return each_row(c, st, fn, ctx, true);
 }
@@ -218,9 +217,31 @@ fse_err fse_store__sq_doc_search(store_conn *c, const store_doc_filter *f, store
         sqlite3_bind_int64(st, 6, (sqlite3_int64)f->statuses) != SQLITE_OK ||
         sqlite3_bind_int64(st, 7, f->before_seq) != SQLITE_OK ||
         sqlite3_bind_int64(st, 8, (sqlite3_int64)f->limit) != SQLITE_OK) {
-        rc = fse_store__sq_fail(c, "bind");
-        sqlite3_finalize(st);
+        return fse_store__sq_bind_fail(c, st);
+    }
+    return each_row(c, st, fn, ctx, false);
+}
+
+fse_err fse_store__sq_doc_list_patient(store_conn *c, const char *patient_ref, unsigned statuses,
+                                       size_t limit, store_doc_fn fn, void *ctx)
+{
+    sqlite3_stmt *st = NULL;
+    /* documents_patient_time serves the patient, the order and the status
+     * test: one index range scan, no sort. */
+    fse_err rc = fse_store__sq_prepare(c,
+                                       SELECT_COLS "WHERE patient_ref = ?1"
+                                                   " AND ((?2 >> status) & 1) = 1"
+                                                   " ORDER BY creation_time DESC, seq DESC"
+                                                   " LIMIT ?3",
+                                       &st);
+
+    if (rc != FSE_OK) {
         return rc;
+    }
+    if (fse_store__sq_text(st, 1, patient_ref) != SQLITE_OK ||
+        sqlite3_bind_int64(st, 2, (sqlite3_int64)statuses) != SQLITE_OK ||
+        sqlite3_bind_int64(st, 3, (sqlite3_int64)limit) != SQLITE_OK) {
+        return fse_store__sq_bind_fail(c, st);
     }
     return each_row(c, st, fn, ctx, false);
 }
@@ -234,9 +255,7 @@ fse_err fse_store__sq_doc_tombstone(store_conn *c, const char *doc_id, int64_t n
         return rc;
     }
     if (fse_store__sq_text(st, 1, doc_id) != SQLITE_OK) {
-        rc = fse_store__sq_fail(c, "bind");
-        sqlite3_finalize(st);
-        return rc;
+        return fse_store__sq_bind_fail(c, st);
     }
     rc = fse_store__sq_run(c, st, "wiping document bytes");
     if (rc != FSE_OK) {
@@ -248,17 +267,15 @@ fse_err fse_store__sq_doc_tombstone(store_conn *c, const char *doc_id, int64_t n
         " class_code = NULL, type_code = NULL, practice_setting_code = NULL,"
         " facility_type_code = NULL, confidentiality_code = NULL, event_codes = NULL,"
         " author_institution = NULL, creation_time = NULL, workflow_instance_id = NULL,"
-        " updated_ms = ?2, deleted_ms = ?2, dk_kid = NULL, dk_wrapped = NULL, meta_ct = NULL"
-        " WHERE doc_id = ?1",
+        " updated_ms = ?2, deleted_ms = ?2, dk_kid = NULL, dk_wrapped = NULL, meta_ct = NULL,"
+        " visibility = 0 WHERE doc_id = ?1",
         &st);
     if (rc != FSE_OK) {
         return rc;
     }
     if (fse_store__sq_text(st, 1, doc_id) != SQLITE_OK ||
         sqlite3_bind_int64(st, 2, now_ms) != SQLITE_OK) {
-        rc = fse_store__sq_fail(c, "bind");
-        sqlite3_finalize(st);
-        return rc;
+        return fse_store__sq_bind_fail(c, st);
     }
     rc = fse_store__sq_run(c, st, "writing a tombstone");
     if (rc == FSE_OK && sqlite3_changes(c->db) != 1) {
@@ -278,9 +295,7 @@ fse_err fse_store__sq_doc_keys(store_conn *c, const char *kid, size_t limit, sto
     }
     if (fse_store__sq_text(st, 1, kid) != SQLITE_OK ||
         sqlite3_bind_int64(st, 2, (sqlite3_int64)limit) != SQLITE_OK) {
-        rc = fse_store__sq_fail(c, "bind");
-        sqlite3_finalize(st);
-        return rc;
+        return fse_store__sq_bind_fail(c, st);
     }
     return each_row(c, st, fn, ctx, false);
 }
@@ -298,9 +313,7 @@ fse_err fse_store__sq_doc_key_set(store_conn *c, const char *doc_id, const char 
     if (fse_store__sq_text(st, 1, doc_id) != SQLITE_OK ||
         fse_store__sq_text(st, 2, kid) != SQLITE_OK ||
         fse_store__sq_blob(st, 3, wrapped, len) != SQLITE_OK) {
-        rc = fse_store__sq_fail(c, "bind");
-        sqlite3_finalize(st);
-        return rc;
+        return fse_store__sq_bind_fail(c, st);
     }
     rc = fse_store__sq_run(c, st, "rewrapping a data key");
     if (rc == FSE_OK && sqlite3_changes(c->db) != 1) {
@@ -342,9 +355,7 @@ fse_err fse_store__sq_blob_put(store_conn *c, const char *doc_id, int kind, cons
     if (fse_store__sq_text(st, 1, doc_id) != SQLITE_OK ||
         sqlite3_bind_int(st, 2, kind) != SQLITE_OK ||
         fse_store__sq_blob(st, 3, ct, len) != SQLITE_OK) {
-        rc = fse_store__sq_fail(c, "bind");
-        sqlite3_finalize(st);
-        return rc;
+        return fse_store__sq_bind_fail(c, st);
     }
     return fse_store__sq_run(c, st, "writing document bytes");
 }

@@ -14,15 +14,6 @@
 
 #include <string.h>
 
-/* Bind failure: record it, finalize, return. */
-static fse_err bind_fail(store_conn *c, sqlite3_stmt *st)
-{
-    fse_err rc = fse_store__sq_fail(c, "bind");
-
-    sqlite3_finalize(st);
-    return rc;
-}
-
 /* Run st and report the number of changed rows. */
 static fse_err run_count(store_conn *c, sqlite3_stmt *st, const char *what, int64_t *n_out)
 {
@@ -54,7 +45,7 @@ fse_err fse_store__sq_link_put(store_conn *c, const char *hash, const char *wii,
     if (fse_store__sq_text(st, 1, hash) != SQLITE_OK ||
         fse_store__sq_text(st, 2, wii) != SQLITE_OK ||
         sqlite3_bind_int64(st, 3, now_ms) != SQLITE_OK) {
-        return bind_fail(c, st);
+        return fse_store__sq_bind_fail(c, st);
     }
     return fse_store__sq_run(c, st, "writing a validation link");
 }
@@ -71,7 +62,7 @@ fse_err fse_store__sq_link_get(store_conn *c, const char *hash, store_link_row *
         return rc;
     }
     if (fse_store__sq_text(st, 1, hash) != SQLITE_OK) {
-        return bind_fail(c, st);
+        return fse_store__sq_bind_fail(c, st);
     }
     step = sqlite3_step(st);
     if (step == SQLITE_DONE) {
@@ -106,7 +97,7 @@ fse_err fse_store__sq_link_use(store_conn *c, const char *hash, int64_t now_ms)
     }
     if (fse_store__sq_text(st, 1, hash) != SQLITE_OK ||
         sqlite3_bind_int64(st, 2, now_ms) != SQLITE_OK) {
-        return bind_fail(c, st);
+        return fse_store__sq_bind_fail(c, st);
     }
     rc = run_count(c, st, "consuming a validation link", &n);
     if (rc == FSE_OK && n != 1) {
@@ -125,7 +116,7 @@ fse_err fse_store__sq_link_purge(store_conn *c, int64_t created_before_ms, int64
         return rc;
     }
     if (sqlite3_bind_int64(st, 1, created_before_ms) != SQLITE_OK) {
-        return bind_fail(c, st);
+        return fse_store__sq_bind_fail(c, st);
     }
     return run_count(c, st, "purging validation links", n_out);
 }
@@ -155,7 +146,7 @@ fse_err fse_store__sq_event_insert(store_conn *c, const store_event_row *row, in
         sqlite3_bind_int64(st, 6, row->event_date_ms) != SQLITE_OK ||
         sqlite3_bind_int64(st, 7, row->expiring_date_ms) != SQLITE_OK ||
         fse_store__sq_blob(st, 8, row->sealed, row->sealed_len) != SQLITE_OK) {
-        return bind_fail(c, st);
+        return fse_store__sq_bind_fail(c, st);
     }
     rc = fse_store__sq_run(c, st, "writing a status event");
     if (rc == FSE_OK && id_out != NULL) {
@@ -185,7 +176,7 @@ fse_err fse_store__sq_event_query(store_conn *c, int key, const char *value, siz
     }
     if (fse_store__sq_text(st, 1, value) != SQLITE_OK ||
         sqlite3_bind_int64(st, 2, (sqlite3_int64)limit) != SQLITE_OK) {
-        return bind_fail(c, st);
+        return fse_store__sq_bind_fail(c, st);
     }
     while (rc == FSE_OK) {
         store_event_row row;
@@ -223,7 +214,7 @@ fse_err fse_store__sq_event_purge(store_conn *c, int64_t now_ms, int64_t *n_out)
         return rc;
     }
     if (sqlite3_bind_int64(st, 1, now_ms) != SQLITE_OK) {
-        return bind_fail(c, st);
+        return fse_store__sq_bind_fail(c, st);
     }
     return run_count(c, st, "purging status events", n_out);
 }
@@ -297,7 +288,7 @@ fse_err fse_store__sq_job_insert(store_conn *c, const store_job_row *row, int64_
         sqlite3_bind_int(st, 5, (int)row->max_attempts) != SQLITE_OK ||
         sqlite3_bind_int64(st, 6, row->not_before_ms) != SQLITE_OK ||
         sqlite3_bind_int64(st, 7, row->created_ms) != SQLITE_OK) {
-        return bind_fail(c, st);
+        return fse_store__sq_bind_fail(c, st);
     }
     rc = run_count(c, st, "enqueueing a job", &n);
     if (rc != FSE_OK) {
@@ -313,7 +304,7 @@ fse_err fse_store__sq_job_insert(store_conn *c, const store_job_row *row, int64_
         return rc;
     }
     if (fse_store__sq_text(st, 1, row->idem_key) != SQLITE_OK) {
-        return bind_fail(c, st);
+        return fse_store__sq_bind_fail(c, st);
     }
     if (sqlite3_step(st) != SQLITE_ROW) {
         rc = fse_store__sq_fail(c, "finding a job by idempotency key");
@@ -340,7 +331,7 @@ fse_err fse_store__sq_job_claim(store_conn *c, const char *worker, int64_t now_m
         return rc;
     }
     if (sqlite3_bind_int64(st, 1, now_ms) != SQLITE_OK) {
-        return bind_fail(c, st);
+        return fse_store__sq_bind_fail(c, st);
     }
     rc = fse_store__sq_run(c, st, "dead-lettering expired jobs");
     if (rc != FSE_OK) {
@@ -362,7 +353,7 @@ fse_err fse_store__sq_job_claim(store_conn *c, const char *worker, int64_t now_m
         return rc;
     }
     if (sqlite3_bind_int64(st, 1, now_ms) != SQLITE_OK) {
-        return bind_fail(c, st);
+        return fse_store__sq_bind_fail(c, st);
     }
     step = sqlite3_step(st);
     if (step == SQLITE_ROW) {
@@ -389,7 +380,7 @@ fse_err fse_store__sq_job_claim(store_conn *c, const char *worker, int64_t now_m
         sqlite3_bind_int64(st, 2, now_ms + lease_ms) != SQLITE_OK ||
         fse_store__sq_text(st, 3, worker) != SQLITE_OK ||
         sqlite3_bind_int64(st, 4, now_ms) != SQLITE_OK) {
-        return bind_fail(c, st);
+        return fse_store__sq_bind_fail(c, st);
     }
     rc = fse_store__sq_run(c, st, "leasing a job");
     if (rc != FSE_OK) {
@@ -419,7 +410,7 @@ fse_err fse_store__sq_job_settle(store_conn *c, int64_t id, unsigned attempt, in
         sqlite3_bind_int64(st, 4, not_before_ms) != SQLITE_OK ||
         fse_store__sq_blob(st, 5, error, error_len) != SQLITE_OK ||
         sqlite3_bind_int64(st, 6, now_ms) != SQLITE_OK) {
-        return bind_fail(c, st);
+        return fse_store__sq_bind_fail(c, st);
     }
     rc = run_count(c, st, "settling a job", &n);
     if (rc == FSE_OK && n != 1) {
@@ -437,7 +428,7 @@ fse_err fse_store__sq_job_get(store_conn *c, int64_t id, store_job_fn fn, void *
         return rc;
     }
     if (sqlite3_bind_int64(st, 1, id) != SQLITE_OK) {
-        return bind_fail(c, st);
+        return fse_store__sq_bind_fail(c, st);
     }
     return job_rows(c, st, fn, ctx);
 }
@@ -457,7 +448,7 @@ fse_err fse_store__sq_job_retry(store_conn *c, int64_t id, int64_t now_ms)
     }
     if (sqlite3_bind_int64(st, 1, id) != SQLITE_OK ||
         sqlite3_bind_int64(st, 2, now_ms) != SQLITE_OK) {
-        return bind_fail(c, st);
+        return fse_store__sq_bind_fail(c, st);
     }
     rc = run_count(c, st, "requeueing a dead job", &n);
     if (rc == FSE_OK && n != 1) {
@@ -475,7 +466,7 @@ fse_err fse_store__sq_job_count(store_conn *c, int state, int64_t *n_out)
         return rc;
     }
     if (sqlite3_bind_int(st, 1, state) != SQLITE_OK) {
-        return bind_fail(c, st);
+        return fse_store__sq_bind_fail(c, st);
     }
     if (sqlite3_step(st) != SQLITE_ROW) {
         rc = fse_store__sq_fail(c, "counting jobs");

@@ -4,7 +4,8 @@
  * at rest (no plaintext CF or CDA in the database, WAL or SHM; flipped or
  * swapped bytes give FSE_E_CRYPTO; wrong key refused; rotation); schema
  * versioning. Links, events, outbox and transactions are in
- * test_store_queue.c; `test_store crash` runs the crash-safety test instead
+ * test_store_queue.c; visibility and patient listing in
+ * test_store_privacy.c; `test_store crash` runs the crash-safety test instead
  * (test_store_crash.c).
  */
 #include <stdarg.h>
@@ -615,7 +616,7 @@ static void schema_is_versioned(void **state)
 
     assert_int_equal(sqlite3_prepare_v2(db, "PRAGMA user_version", -1, &st, NULL), SQLITE_OK);
     assert_int_equal(sqlite3_step(st), SQLITE_ROW);
-    assert_int_equal(sqlite3_column_int(st, 0), 1);
+    assert_int_equal(sqlite3_column_int(st, 0), 2);
     sqlite3_finalize(st);
     assert_int_equal(sqlite3_prepare_v2(db, "PRAGMA journal_mode", -1, &st, NULL), SQLITE_OK);
     assert_int_equal(sqlite3_step(st), SQLITE_ROW);
@@ -626,6 +627,9 @@ static void schema_is_versioned(void **state)
     sqlite3_close(db);
     assert_int_equal(fx_reopen(f, f->key), FSE_E_UNSUPPORTED);
 }
+
+/* The tests of test_store_privacy.c, on a fresh store each. */
+#define PRIVACY_TEST(t) cmocka_unit_test_setup_teardown(t, store_setup, store_teardown)
 
 int main(int argc, char **argv)
 {
@@ -649,6 +653,8 @@ int main(int argc, char **argv)
                                         store_teardown),
         cmocka_unit_test_setup_teardown(allocation_failures_are_clean, store_setup, store_teardown),
         cmocka_unit_test_setup_teardown(schema_is_versioned, store_setup, store_teardown),
+        PRIVACY_TEST(doc_visibility),
+        PRIVACY_TEST(doc_list_patient),
     };
 
     if (argc > 1 && strcmp(argv[1], "crash") == 0) {

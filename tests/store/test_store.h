@@ -1,7 +1,7 @@
 /*
  * tests/store/test_store.h - what the files of the store suite share: the
  * per-test fixture, a sample put, the tests defined outside test_store.c
- * and the crash-safety entry point.
+ * (queue, visibility and listing) and the crash-safety entry point.
  */
 #ifndef FSE_TEST_STORE_H
 #define FSE_TEST_STORE_H
@@ -24,6 +24,10 @@ void status_events(void **state);
 void outbox_lease_backoff_idempotency(void **state);
 void outbox_tampered_payload_is_dead_lettered(void **state);
 void transactions_group_and_roll_back(void **state);
+
+/* test_store_privacy.c */
+void doc_visibility(void **state);
+void doc_list_patient(void **state);
 
 /* The crash-safety test (test_store_crash.c): cmocka exit status. */
 int test_store_crash_run(void);
