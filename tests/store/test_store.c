@@ -4,7 +4,7 @@
  * at rest (no plaintext CF or CDA in the database, WAL or SHM; flipped or
  * swapped bytes give FSE_E_CRYPTO; wrong key refused; rotation); schema
  * versioning. Links, events, outbox and transactions are in
- * test_store_queue.c; visibility and patient listing in
+ * test_store_queue.c; visibility, patient listing and the privacy state in
  * test_store_privacy.c; `test_store crash` runs the crash-safety test instead
  * (test_store_crash.c).
  */
@@ -628,7 +628,7 @@ static void schema_is_versioned(void **state)
     assert_int_equal(fx_reopen(f, f->key), FSE_E_UNSUPPORTED);
 }
 
-/* The tests of test_store_privacy.c, on a fresh store each. */
+/* The privacy-state tests (test_store_privacy.c) on a fresh store each. */
 #define PRIVACY_TEST(t) cmocka_unit_test_setup_teardown(t, store_setup, store_teardown)
 
 int main(int argc, char **argv)
@@ -655,6 +655,18 @@ int main(int argc, char **argv)
         cmocka_unit_test_setup_teardown(schema_is_versioned, store_setup, store_teardown),
         PRIVACY_TEST(doc_visibility),
         PRIVACY_TEST(doc_list_patient),
+        PRIVACY_TEST(registry_round_trip),
+        PRIVACY_TEST(registry_rejects_bad_input),
+        PRIVACY_TEST(consent_history),
+        PRIVACY_TEST(consent_history_cap),
+        PRIVACY_TEST(relations_in_force),
+        PRIVACY_TEST(relations_reject_bad_input),
+        PRIVACY_TEST(relations_of_actor),
+        PRIVACY_TEST(notifications_paging),
+        PRIVACY_TEST(privacy_no_plaintext_at_rest),
+        PRIVACY_TEST(privacy_tamper_detection),
+        PRIVACY_TEST(migration_from_schema_1),
+        PRIVACY_TEST(privacy_allocation_failures),
     };
 
     if (argc > 1 && strcmp(argv[1], "crash") == 0) {

@@ -1,7 +1,7 @@
 /*
  * tests/store/test_store.h - what the files of the store suite share: the
  * per-test fixture, a sample put, the tests defined outside test_store.c
- * (queue, visibility and listing) and the crash-safety entry point.
+ * (queue, privacy state) and the crash-safety entry point.
  */
 #ifndef FSE_TEST_STORE_H
 #define FSE_TEST_STORE_H
@@ -28,6 +28,18 @@ void transactions_group_and_roll_back(void **state);
 /* test_store_privacy.c */
 void doc_visibility(void **state);
 void doc_list_patient(void **state);
+void registry_round_trip(void **state);
+void registry_rejects_bad_input(void **state);
+void consent_history(void **state);
+void consent_history_cap(void **state);
+void relations_in_force(void **state);
+void relations_reject_bad_input(void **state);
+void relations_of_actor(void **state);
+void notifications_paging(void **state);
+void privacy_no_plaintext_at_rest(void **state);
+void privacy_tamper_detection(void **state);
+void migration_from_schema_1(void **state);
+void privacy_allocation_failures(void **state);
 
 /* The crash-safety test (test_store_crash.c): cmocka exit status. */
 int test_store_crash_run(void);
