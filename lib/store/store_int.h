@@ -8,11 +8,13 @@
  * of the crypto, arena and record-codec helpers. The public API is
  * include/fse/store.h; no other module includes this header.
  *
- * Split of work: the front end (store.c, store_keys.c, store_doc.c, store_doc_list.c,
- * store_meta.c, store_queue.c, store_outbox.c, store_privacy.c, store_relation.c) validates
- * arguments, encrypts and decrypts, computes keyed references and decides policy (expiry, back-off,
- * status transitions, when a relation is in force). A backend only stores and finds rows: it never
- * sees plaintext document bytes, keys or person identifiers.
+ * Split of work: the front end (store.c, store_keys.c, store_doc.c,
+ * store_doc_list.c, store_meta.c, store_queue.c, store_outbox.c,
+ * store_privacy.c, store_relation.c, store_record.c) validates arguments,
+ * encrypts and decrypts, computes keyed references and decides policy
+ * (expiry, back-off, status transitions, when a relation is in force). A
+ * backend only stores and finds rows: it never sees plaintext document
+ * bytes, keys or person identifiers.
  */
 #ifndef FSE_STORE_INT_H
 #define FSE_STORE_INT_H
@@ -494,7 +496,7 @@ const char *fse_store__meta_row_diff(const store_doc_row *a, const store_doc_row
  * as a record of its own; a tombstone gives its minimal record. */
 fse_err fse_store__doc_row_meta(fse_store_doc_meta **out, fse_store *s, const store_doc_row *row);
 
-/* Sealed records of the privacy state (store_privacy.c). A record's sealed
+/* Sealed records of the privacy state (store_record.c). A record's sealed
  * fields are strings of its struct, each stored under a TLV tag (never
  * renumbered). rec_seal seals the fields of rec (NULL or empty: absent)
  * with the "seal" node key under aad (FSE_E_LIMIT if aad overflowed);
