@@ -192,7 +192,7 @@ typedef struct pt_patient {
     pt_wdoc docs[PT_MAX_DOCS];
     size_t n_docs;
     uint16_t by_id[PT_MAX_DOCS]; /* indices of docs sorted by id */
-    size_t pss_index; /* a visible PSS nobody produced, read to open the emergency */
+    size_t pss_index;            /* a visible PSS nobody produced, read to open the emergency */
 } pt_patient;
 
 #define PT_N_PATIENTS 8

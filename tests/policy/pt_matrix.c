@@ -643,8 +643,8 @@ void pt_test_access_matrix(void **state)
     }
     for (;;) {
         run_epoch(&rn);
-        print_message("access matrix: emergency state %d done at %.1f s (%zu requests)\n",
-                      w->epoch, seconds_since(&t0), atomic_load(&w->requests));
+        print_message("access matrix: emergency state %d done at %.1f s (%zu requests)\n", w->epoch,
+                      seconds_since(&t0), atomic_load(&w->requests));
         if (w->epoch == 2) {
             break;
         }
