@@ -17,6 +17,7 @@
 
 #include "cmd.h"
 #include "fse/config.h"
+#include "fse/consult.h"
 #include "fse/gateway.h"
 #include "fse/http.h"
 #include "tool.h"
@@ -82,8 +83,11 @@ static void usage(FILE *out)
                  "\n"
                  "Serve the Gateway FSE 2.0 endpoints under /v1 (validation, publication,\n"
                  "replace, delete, metadata update, validate-and-create/-replace, status) with\n"
-                 "the node's store and the outbox worker. Options come from the config file\n"
-                 "(server.*, store.*, jwt.*, validate.*; see fse config dump); the flags\n"
+                 "the node's store and the outbox worker, and consultation: the FHIR R4\n"
+                 "document API under /fhir, the citizen's rights under /citizen/v1, care\n"
+                 "declarations and emergency access under /consult/v1 (docs/consult.md).\n"
+                 "Options come from the config file (server.*, store.*, jwt.*, validate.*,\n"
+                 "policy.*; see fse config dump); the flags\n"
                  "override server.port, server.bind and validate.rules_dir.\n"
                  "Create the master key first: fse keys create --config FILE.\n"
                  "Once listening, the base URL (http://ADDR:PORT/v1) is printed on stdout.\n"
@@ -215,6 +219,27 @@ static void gateway_opts(fse_gateway_opts *o, const fse_config *cfg, const char 
     o->log_ud = log;
 }
 
+static void consult_opts(fse_consult_opts *o, const fse_config *cfg, const char *const *ca_files,
+                         serve_log *log)
+{
+    fse_consult_opts init = FSE_CONSULT_OPTS_INIT;
+
+    *o = init;
+    o->store_path = cfg->store.path;
+    o->master_key_path = cfg->store.master_key;
+    o->store_busy_timeout_ms = (int)cfg->store.busy_timeout_ms;
+    o->ca_files = ca_files;
+    o->n_ca_files = 1;
+    o->audience = cfg->jwt.audience;
+    o->clock_skew_s = (unsigned)cfg->jwt.clock_skew_s;
+    o->base_url = cfg->policy.public_url[0] != '\0' ? cfg->policy.public_url : NULL;
+    o->policy_matrix_path = cfg->policy.matrix_file[0] != '\0' ? cfg->policy.matrix_file : NULL;
+    o->emergency_ms = cfg->policy.emergency_minutes * 60 * 1000;
+    o->n_slots = (unsigned)cfg->server.threads;
+    o->log = log_line;
+    o->log_ud = log;
+}
+
 static void install_signals(void)
 {
     struct sigaction sa;
@@ -233,8 +258,10 @@ static int run(const fse_config *cfg, serve_log *log)
     const char *ca_files[1] = {cfg->jwt.ca_file};
     serve_tls tls = {NULL, NULL, NULL};
     fse_gateway_opts go;
+    fse_consult_opts co;
     fse_http_opts ho;
     fse_gateway *gw = NULL;
+    fse_consult *cs = NULL;
     fse_http_server *srv = NULL;
     int status = 2;
     fse_err rc = FSE_OK;
@@ -244,13 +271,20 @@ static int run(const fse_config *cfg, serve_log *log)
         goto done;
     }
     gateway_opts(&go, cfg, ca_files, log);
+    consult_opts(&co, cfg, ca_files, log);
     http_opts(&ho, cfg, &tls, log);
     rc = fse_gateway_new(&gw, &go);
+    if (rc == FSE_OK) {
+        rc = fse_consult_new(&cs, &co);
+    }
     if (rc == FSE_OK) {
         rc = fse_http_server_new(&srv, &ho);
     }
     if (rc == FSE_OK) {
         rc = fse_gateway_routes(gw, srv);
+    }
+    if (rc == FSE_OK) {
+        rc = fse_consult_routes(cs, srv);
     }
     if (rc == FSE_OK) {
         rc = fse_gateway_worker_start(gw);
@@ -282,6 +316,7 @@ done:
     fse_gateway_worker_stop(gw);
     fse_http_server_free(srv);
     fse_gateway_free(gw);
+    fse_consult_free(cs);
     tls_free(&tls);
     return status;
 }

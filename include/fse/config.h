@@ -61,8 +61,16 @@ typedef struct fse_config_jwt {
     long clock_skew_s;
 } fse_config_jwt;
 
+/* policy.*: consultation (docs/policy.md). */
+typedef struct fse_config_policy {
+    char matrix_file[FSE_CONFIG_PATH_MAX]; /* roles x document types; "" shipped */
+    long emergency_minutes;                /* length of a break-the-glass grant */
+    char public_url[512];                  /* base of FHIR links; "" from the Host header */
+} fse_config_policy;
+
 typedef struct fse_config {
     fse_config_validate validate;
+    fse_config_policy policy;
     fse_config_server server;
     fse_config_store store;
     fse_config_jwt jwt;
