@@ -121,6 +121,21 @@ static const char *const migrations[] = {
     "  id INTEGER PRIMARY KEY, patient_ref TEXT NOT NULL, time_ms INTEGER NOT NULL,"
     "  kind TEXT NOT NULL, channel TEXT, sealed BLOB NOT NULL) STRICT;"
     "CREATE INDEX notifications_patient ON notifications(patient_ref, id);",
+
+    /* 2 -> 3: the regional clinical store (fse/store_eds.h): the FHIR bundle
+     * of each document and its resources, sealed with the document's key. */
+    "CREATE TABLE eds_bundles("
+    "  unique_id TEXT PRIMARY KEY, doc_id TEXT NOT NULL, patient_ref TEXT NOT NULL,"
+    "  status INTEGER NOT NULL, replaced_by TEXT, n_resources INTEGER NOT NULL,"
+    "  created_ms INTEGER NOT NULL, updated_ms INTEGER NOT NULL, ct BLOB NOT NULL) STRICT;"
+    "CREATE INDEX eds_bundles_patient ON eds_bundles(patient_ref, status, created_ms);"
+    "CREATE TABLE eds_resources("
+    "  unique_id TEXT NOT NULL, seq INTEGER NOT NULL, patient_ref TEXT NOT NULL,"
+    "  type TEXT NOT NULL, ct BLOB NOT NULL, PRIMARY KEY (unique_id, seq)) STRICT;"
+    /* fse_store_eds_resources: a document's resources of some types. */
+    "CREATE INDEX eds_resources_type ON eds_resources(unique_id, type, seq);"
+    /* A patient's resources of one type, across documents. */
+    "CREATE INDEX eds_resources_patient ON eds_resources(patient_ref, type);",
 };
 
 #define SCHEMA_VERSION ((int)(sizeof(migrations) / sizeof(migrations[0])))
