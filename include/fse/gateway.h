@@ -56,11 +56,15 @@ typedef struct fse_gateway_fhir_job {
 } fse_gateway_fhir_job;
 
 /*
- * The FHIR conversion hook (a later module fills it). Runs on the outbox
- * worker, never on a request thread; it must be idempotent, since a job may
- * run again after a crash between its effect and its completion. FSE_OK
- * completes the job (event SEND_TO_EDS, EDS_UPDATE or EDS_DELETE SUCCESS);
- * any other code fails the attempt, which is retried with back-off.
+ * The FHIR conversion hook (fse/eds.h fse_eds_gateway_hook). Runs on the
+ * outbox worker (or the caller of fse_gateway_outbox_run), never on a
+ * request thread; it must be idempotent, since a job may run again after a
+ * crash between its effect and its completion. FSE_OK completes the job
+ * (event SEND_TO_EDS, EDS_UPDATE or EDS_DELETE SUCCESS); FSE_E_UNSUPPORTED
+ * is a permanent refusal the hook has recorded (a document type without a
+ * mapping): the job completes with event status NON_BLOCKING_ERROR and the
+ * hook's message, and is not retried; any other code fails the attempt,
+ * which is retried with back-off.
  */
 typedef fse_err (*fse_gateway_fhir_fn)(void *ud, const fse_gateway_fhir_job *job);
 

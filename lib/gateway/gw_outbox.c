@@ -7,7 +7,8 @@
  * for a replace or a metadata update, DeleteDocumentSet for a delete;
  * recorded as the SEND_TO_INI / INI_UPDATE / INI_DELETE event, preceded by
  * an INI_*_SOAP trace event whose message holds the XDS DocumentEntry), "eds" (the FHIR conversion
- * hand-off through the hook of fse_gateway_opts, recorded as SEND_TO_EDS / EDS_UPDATE / EDS_DELETE)
+ * hand-off through the hook of fse_gateway_opts, recorded as SEND_TO_EDS / EDS_UPDATE / EDS_DELETE,
+ * NON_BLOCKING_ERROR when the hook refuses the document for good)
  * and "callback" (the workflow's events pushed to the request's X-Callback-Url). A job's event, the
  * callback job it triggers and its completion are one transaction, so a job that ran to completion
  * is recorded exactly once; an attempt that fails records ASYNC_RETRY, the last one BLOCKING_ERROR
@@ -293,6 +294,14 @@ static fse_err run_eds(job_run *r, fse_gateway_fhir_op op, job_result *out)
     }
     if (rc == FSE_OK && gw->fhir != NULL) {
         rc = gw->fhir(gw->fhir_ud, &job);
+        if (rc == FSE_E_UNSUPPORTED) {
+            /* A permanent refusal the hook has recorded (a type without a
+             * mapping): the step completes, saying so, and is not retried. */
+            out->event_status = GW_ST_NON_BLOCKING;
+            snprintf(out->message, sizeof(out->message), "%s", fse_error_last()->message);
+            fse_free(cda);
+            return FSE_OK;
+        }
         if (rc != FSE_OK && fse_error_last()->code != rc) {
             fse_error_set(rc, FSE_GW_MODULE, "FHIR hook failed: %s", fse_strerror(rc));
         }
