@@ -7,8 +7,12 @@
  * version), the person_id and resource_hl7_type checks against the stored
  * document, and their transactions: tombstone or metadata update, the
  * RIFERIMENTI_INI and DELETE/UPDATE events, the INI/EDS jobs and the audit
- * record, committed before the 200. Does not own the store operations
- * (fse/store.h) or the jobs (gw_outbox.c).
+ * record, committed before the 200. A metadata update that changes P99, P97
+ * or P98 in eventCodeList changes the document's visibility in the same
+ * transaction; TUTELA and the patient's own choices are kept
+ * (docs/gateway.md "Default obscuring"). Does not own the store operations
+ * (fse/store.h), the event code bits (gw_publish.c) or the jobs
+ * (gw_outbox.c).
  */
 #include "gateway_int.h"
 
@@ -134,12 +138,31 @@ static bool check_against(gw_ctx *ctx, const fse_store_doc_meta *doc)
     return ok;
 }
 
+/*
+ * The visibility after the update: eventCodeList is replaced by the request's
+ * list (gateway-api §2 column "metadata"), so P99, P97 and P98 move only
+ * when the list adds or drops them; TUTELA, TUTELA_RELEASED and an obscuring
+ * the patient made through the citizen's function are kept.
+ * IMPLEMENTATION-OF: domain-rules §3 "the producer sends a metadata update
+ * that sets or clears P99 in eventCodeList".
+ */
+static unsigned updated_visibility(const gw_ctx *ctx, const fse_store_doc_meta *doc)
+{
+    const fse_cda_request_metadata *b = &ctx->body.meta;
+
+    return fse_gateway__visibility_change(
+        doc->visibility, fse_gateway__event_visibility(doc->event_codes, doc->n_event_codes),
+        fse_gateway__event_visibility(b->atti_clinici, b->n_atti_clinici));
+}
+
 static bool update_tx(gw_ctx *ctx)
 {
     const fse_cda_request_metadata *b = &ctx->body.meta;
     fse_store *s = ctx->slot->store;
     fse_store_doc_meta *doc = NULL;
     fse_store_doc_meta m;
+    unsigned old_vis = 0;
+    unsigned new_vis = 0;
     bool ok;
     fse_err rc;
 
@@ -147,6 +170,10 @@ static bool update_tx(gw_ctx *ctx)
         return fse_gateway__fail(ctx, "begin");
     }
     ok = find_document(ctx, &doc) && check_against(ctx, doc);
+    if (ok) {
+        old_vis = doc->visibility;
+        new_vis = updated_visibility(ctx, doc);
+    }
     fse_store_doc_meta_free(doc);
     if (ok) {
         /* IMPLEMENTATION-OF: gateway-api §2 column "metadata". */
@@ -169,6 +196,10 @@ static bool update_tx(gw_ctx *ctx)
         } else if (rc != FSE_OK) {
             ok = fse_gateway__fail(ctx, "metadata update");
         }
+    }
+    if (ok && new_vis != old_vis) {
+        rc = fse_store_doc_visibility_set(s, ctx->path_id, new_vis, ctx->now_ms);
+        ok = rc == FSE_OK || fse_gateway__fail(ctx, "visibility");
     }
     if (ok) {
         return finish(ctx, FSE_GATEWAY_FHIR_UPDATE);

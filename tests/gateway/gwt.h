@@ -250,4 +250,9 @@ void gwt_test_audit_cli(void **state);
 void gwt_test_serve_binary(void **state);
 void gwt_test_serve_mtls(void **state);
 
+void gwt_test_visibility_publish(void **state);
+void gwt_test_visibility_validate_and_create(void **state);
+void gwt_test_visibility_replace(void **state);
+void gwt_test_visibility_metadata(void **state);
+
 #endif /* FSE_TEST_GWT_H */

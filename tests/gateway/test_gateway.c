@@ -3,7 +3,8 @@
  * fse_gateway and HTTP server on 127.0.0.1, driven over raw sockets
  * (gateway-api.md §1-§6). The fixture is built once (gwt_fixture.c); the
  * groups are table-driven endpoint tests (gwt_test_endpoints.c), JWT
- * attacks (gwt_test_jwt.c) and the workflows (gwt_test_flow.c).
+ * attacks (gwt_test_jwt.c), the workflows (gwt_test_flow.c) and the
+ * visibility documents are stored with (gwt_test_visibility.c).
  */
 #include "gwt.h"
 
@@ -33,6 +34,10 @@ int main(void)
         cmocka_unit_test(gwt_test_audit_cli),
         cmocka_unit_test(gwt_test_serve_binary),
         cmocka_unit_test(gwt_test_serve_mtls),
+        cmocka_unit_test(gwt_test_visibility_publish),
+        cmocka_unit_test(gwt_test_visibility_validate_and_create),
+        cmocka_unit_test(gwt_test_visibility_replace),
+        cmocka_unit_test(gwt_test_visibility_metadata),
     };
 
     /* A peer closing a TLS connection must fail the write, not kill the run. */
