@@ -1,0 +1,395 @@
+/*
+ * tests/eds/test_eds.c - the regional clinical store (lib/eds, the store's
+ * bundle rows) end to end: generated documents of every type published
+ * through the Gateway API, the outbox run, the bundles compared with
+ * fse_fhir_convert, a job run twice, replace, delete, a conversion the
+ * converter refuses, and sealed rows whose plain columns were changed.
+ */
+#include "et.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include <sqlite3.h>
+
+#include "fse/cda.h"
+#include "fse/fhir.h"
+#include "fse/util.h"
+
+/* ---- Helpers ------------------------------------------------------------ */
+
+static const fse_store_doc_meta *stored_meta(const et_doc *d, fse_store_doc_meta **keep)
+{
+    assert_int_equal(fse_store_doc_get(keep, et.node.store, d->meta.identificativo_doc), FSE_OK);
+    return *keep;
+}
+
+/* The bundle kept for d must be what fse_fhir_convert makes of the stored
+ * CDA with the hook's options (seed from the uniqueId, the publication
+ * metadata, the clock), and its resources the bundle's entries. */
+static void check_bundle(const et_doc *d)
+{
+    fse_store_eds_bundle *b = NULL;
+    fse_store_eds_resource_list *rl = NULL;
+    fse_store_doc_meta *m = NULL;
+    fse_fhir_issues issues;
+    fse_eds_conv conv;
+    uint8_t *cda = NULL;
+    size_t cda_len = 0;
+    char *want = NULL;
+    size_t want_len = 0;
+    json_t *bundle;
+    json_t *entries;
+    size_t i;
+
+    stored_meta(d, &m);
+    if (fse_store_eds_get(&b, et.node.store, d->meta.identificativo_doc) != FSE_OK) {
+        fail_msg("%s: no bundle kept: %s", d->meta.type_name, fse_error_last()->message);
+    }
+    assert_int_equal(b->status, FSE_STORE_EDS_CURRENT);
+    assert_string_equal(b->doc_id, m->doc_id);
+    assert_int_equal(fse_store_doc_read(&cda, &cda_len, et.node.store, d->meta.identificativo_doc,
+                                        FSE_STORE_BLOB_CDA),
+                     FSE_OK);
+    fse_eds_conv_init(&conv, m, &et.node.eds_opts, atomic_load(&et_now_ms));
+    assert_int_equal(fse_fhir_convert(&want, &want_len, cda, cda_len, &conv.opts), FSE_OK);
+    if (want_len != b->json_len || memcmp(want, b->json, want_len) != 0) {
+        fail_msg("%s: the kept bundle differs from fse_fhir_convert's", d->meta.type_name);
+    }
+    /* The DocumentReference names the document. */
+    assert_non_null(strstr(b->json, "\"masterIdentifier\""));
+    memset(&issues, 0, sizeof(issues));
+    assert_int_equal(fse_fhir_check_structure(&issues, b->json, b->json_len), FSE_OK);
+    for (i = 0; i < issues.n_items; i++) {
+        print_error("%s: %s: %s\n", d->meta.type_name, issues.items[i].where,
+                    issues.items[i].message);
+    }
+    assert_int_equal(issues.n_items, 0);
+    fse_fhir_issues_free(&issues);
+
+    /* One resource row per entry, in order, with its type. */
+    assert_int_equal(
+        fse_store_eds_resources(&rl, et.node.store, d->meta.identificativo_doc, NULL, 0, 0),
+        FSE_OK);
+    bundle = json_loadb(b->json, b->json_len, 0, NULL);
+    entries = json_object_get(bundle, "entry");
+    assert_int_equal(rl->n, json_array_size(entries));
+    assert_int_equal(b->n_resources, rl->n);
+    assert_false(rl->truncated);
+    for (i = 0; i < rl->n; i++) {
+        json_t *res = json_object_get(json_array_get(entries, i), "resource");
+        json_t *row = json_loadb(rl->items[i].json, rl->items[i].json_len, 0, NULL);
+
+        assert_int_equal(rl->items[i].seq, i);
+        assert_string_equal(rl->items[i].type,
+                            json_string_value(json_object_get(res, "resourceType")));
+        assert_true(json_equal(row, res));
+        json_decref(row);
+    }
+    json_decref(bundle);
+    fse_store_eds_resource_list_free(rl);
+    fse_free(want);
+    fse_free(cda);
+    fse_store_eds_bundle_free(b);
+    fse_store_doc_meta_free(m);
+}
+
+static size_t count_type(const char *unique_id, const char *type)
+{
+    fse_store_eds_resource_list *rl = NULL;
+    const char *types[1] = {type};
+    size_t n;
+
+    assert_int_equal(fse_store_eds_resources(&rl, et.node.store, unique_id, types, 1, 0), FSE_OK);
+    n = rl->n;
+    fse_store_eds_resource_list_free(rl);
+    return n;
+}
+
+/* Rows of a table about a document, read with SQLite itself. */
+static long long rows_of(const char *table, const char *unique_id)
+{
+    sqlite3 *db = NULL;
+    sqlite3_stmt *st = NULL;
+    char sql[128];
+    long long n = -1;
+
+    assert_int_equal(sqlite3_open_v2(et.node.db, &db, SQLITE_OPEN_READONLY, NULL), SQLITE_OK);
+    snprintf(sql, sizeof(sql), "SELECT count(*) FROM %s WHERE unique_id = ?1", table);
+    assert_int_equal(sqlite3_prepare_v2(db, sql, -1, &st, NULL), SQLITE_OK);
+    sqlite3_bind_text(st, 1, unique_id, -1, SQLITE_STATIC);
+    if (sqlite3_step(st) == SQLITE_ROW) {
+        n = sqlite3_column_int64(st, 0);
+    }
+    sqlite3_finalize(st);
+    sqlite3_close(db);
+    return n;
+}
+
+static void no_job_left(void)
+{
+    size_t n = 0;
+
+    assert_int_equal(fse_store_outbox_count(&n, et.node.store, FSE_STORE_JOB_PENDING), FSE_OK);
+    assert_int_equal(n, 0);
+    assert_int_equal(fse_store_outbox_count(&n, et.node.store, FSE_STORE_JOB_DEAD), FSE_OK);
+    assert_int_equal(n, 0);
+}
+
+/* ---- Publication of every type ----------------------------------------- */
+
+static void test_publish_every_type(void **state)
+{
+    static const fse_doc_type types[] = {
+        FSE_CDA_DOC_LAB,       FSE_CDA_DOC_RAD, FSE_CDA_DOC_RSA,
+        FSE_CDA_DOC_LDO,       FSE_CDA_DOC_PSS, FSE_CDA_DOC_SING_VACC,
+        FSE_CDA_DOC_CERT_VACC, FSE_CDA_DOC_RAP, FSE_CDA_DOC_VPS,
+    };
+    enum { N = sizeof(types) / sizeof(types[0]) };
+    et_doc docs[N];
+    fse_store_eds_bundle *before = NULL;
+    fse_store_eds_bundle *after = NULL;
+    fse_store_eds_list *list = NULL;
+    fse_gateway_fhir_job job;
+    size_t i;
+    size_t k;
+
+    (void)state;
+    for (i = 0; i < N; i++) {
+        et_doc_new(&docs[i], types[i], NULL);
+        et_publish(&docs[i]);
+    }
+    assert_true(et_outbox() >= 2 * N);
+    no_job_left();
+    for (i = 0; i < N; i++) {
+        const char *st = et_event_status(docs[i].wii, "SEND_TO_EDS");
+
+        assert_non_null(st);
+        assert_string_equal(st, "SUCCESS");
+        check_bundle(&docs[i]);
+    }
+    /* Resources found by type. */
+    assert_true(count_type(docs[5].meta.identificativo_doc, "Immunization") >= 1);
+    assert_true(count_type(docs[4].meta.identificativo_doc, "AllergyIntolerance") >= 1);
+    assert_int_equal(count_type(docs[5].meta.identificativo_doc, "AllergyIntolerance"), 0);
+
+    /* A job run twice leaves the same bundle and the same rows. */
+    assert_int_equal(fse_store_eds_get(&before, et.node.store, docs[0].meta.identificativo_doc),
+                     FSE_OK);
+    memset(&job, 0, sizeof(job));
+    job.op = FSE_GATEWAY_FHIR_CREATE;
+    job.unique_id = docs[0].meta.identificativo_doc;
+    job.cda = docs[0].cda;
+    job.cda_len = docs[0].cda_len;
+    assert_int_equal(fse_eds_gateway_hook(et.node.eds, &job), FSE_OK);
+    assert_int_equal(fse_eds_gateway_hook(et.node.eds, &job), FSE_OK);
+    assert_int_equal(fse_store_eds_get(&after, et.node.store, docs[0].meta.identificativo_doc),
+                     FSE_OK);
+    assert_string_equal(before->json, after->json);
+    assert_int_equal(before->created_ms, after->created_ms);
+    assert_int_equal(rows_of("eds_resources", docs[0].meta.identificativo_doc),
+                     (long long)before->n_resources);
+    fse_store_eds_bundle_free(before);
+    fse_store_eds_bundle_free(after);
+
+    /* The patient's bundles list the patient's documents. */
+    assert_int_equal(fse_store_eds_list_patient(&list, et.node.store, docs[0].meta.patient_cf, 0),
+                     FSE_OK);
+    for (i = 0; i < N; i++) {
+        bool found = false;
+
+        if (strcmp(docs[i].meta.patient_cf, docs[0].meta.patient_cf) != 0) {
+            continue;
+        }
+        for (k = 0; k < list->n; k++) {
+            found = found || strcmp(list->items[k].unique_id, docs[i].meta.identificativo_doc) == 0;
+        }
+        assert_true(found);
+    }
+    fse_store_eds_list_free(list);
+    for (i = 0; i < N; i++) {
+        et_doc_free(&docs[i]);
+    }
+}
+
+/* ---- Replace, delete, refusal ------------------------------------------- */
+
+static void test_replace_supersedes(void **state)
+{
+    fse_store_eds_bundle *b = NULL;
+    fse_store_eds_list *list = NULL;
+    et_doc old;
+    et_doc next;
+    size_t i;
+
+    (void)state;
+    et_doc_new(&old, FSE_CDA_DOC_LAB, NULL);
+    et_publish(&old);
+    et_outbox();
+    et_doc_new(&next, FSE_CDA_DOC_LAB, old.meta.patient_cf);
+    et_replace(&next, &old);
+    et_outbox();
+    no_job_left();
+    assert_string_equal(et_event_status(next.wii, "SEND_TO_EDS"), "SUCCESS");
+    check_bundle(&next);
+    assert_int_equal(fse_store_eds_get(&b, et.node.store, old.meta.identificativo_doc), FSE_OK);
+    assert_int_equal(b->status, FSE_STORE_EDS_SUPERSEDED);
+    assert_non_null(b->replaced_by);
+    assert_string_equal(b->replaced_by, next.meta.identificativo_doc);
+    fse_store_eds_bundle_free(b);
+    /* Current bundles: the new version, not the old one. */
+    assert_int_equal(fse_store_eds_list_patient(&list, et.node.store, old.meta.patient_cf, 0),
+                     FSE_OK);
+    for (i = 0; i < list->n; i++) {
+        assert_string_not_equal(list->items[i].unique_id, old.meta.identificativo_doc);
+    }
+    fse_store_eds_list_free(list);
+    assert_int_equal(fse_store_eds_list_patient(&list, et.node.store, old.meta.patient_cf,
+                                                FSE_STORE_EDS_BIT(FSE_STORE_EDS_SUPERSEDED)),
+                     FSE_OK);
+    assert_true(list->n >= 1);
+    fse_store_eds_list_free(list);
+    et_doc_free(&old);
+    et_doc_free(&next);
+}
+
+static void test_delete_wipes(void **state)
+{
+    fse_store_eds_bundle *b = NULL;
+    fse_store_eds_resource_list *rl = NULL;
+    et_doc d;
+    fse_gateway_fhir_job job;
+
+    (void)state;
+    et_doc_new(&d, FSE_CDA_DOC_RAD, NULL);
+    et_publish(&d);
+    et_outbox();
+    assert_true(rows_of("eds_resources", d.meta.identificativo_doc) > 0);
+    assert_int_equal(rows_of("eds_bundles", d.meta.identificativo_doc), 1);
+    et_delete(&d);
+    et_outbox();
+    no_job_left();
+    assert_int_equal(rows_of("eds_resources", d.meta.identificativo_doc), 0);
+    assert_int_equal(rows_of("eds_bundles", d.meta.identificativo_doc), 0);
+    assert_int_equal(fse_store_eds_get(&b, et.node.store, d.meta.identificativo_doc),
+                     FSE_E_NOT_FOUND);
+    assert_int_equal(
+        fse_store_eds_resources(&rl, et.node.store, d.meta.identificativo_doc, NULL, 0, 0),
+        FSE_E_NOT_FOUND);
+    /* A late CREATE job of the deleted document keeps nothing. */
+    memset(&job, 0, sizeof(job));
+    job.op = FSE_GATEWAY_FHIR_CREATE;
+    job.unique_id = d.meta.identificativo_doc;
+    job.cda = d.cda;
+    job.cda_len = d.cda_len;
+    assert_int_equal(fse_eds_gateway_hook(et.node.eds, &job), FSE_OK);
+    assert_int_equal(rows_of("eds_bundles", d.meta.identificativo_doc), 0);
+    et_doc_free(&d);
+}
+
+static void test_refused_conversion_not_retried(void **state)
+{
+    fse_store_eds_bundle *b = NULL;
+    const char *st;
+    et_doc d;
+
+    (void)state;
+    et_doc_new(&d, FSE_CDA_DOC_LAB, NULL);
+    snprintf(et.break_unique_id, sizeof(et.break_unique_id), "%s", d.meta.identificativo_doc);
+    et_publish(&d);
+    et_outbox();
+    et.break_unique_id[0] = '\0';
+    no_job_left();
+    st = et_event_status(d.wii, "SEND_TO_EDS");
+    assert_non_null(st);
+    assert_string_equal(st, "NON_BLOCKING_ERROR");
+    assert_null(et_event_status(d.wii, "ASYNC_RETRY"));
+    assert_int_equal(fse_store_eds_get(&b, et.node.store, d.meta.identificativo_doc), FSE_OK);
+    assert_int_equal(b->status, FSE_STORE_EDS_FAILED);
+    assert_non_null(strstr(b->json, "1.3.6.1.4.1.99999.1"));
+    assert_int_equal(b->n_resources, 0);
+    fse_store_eds_bundle_free(b);
+    et_doc_free(&d);
+}
+
+/* ---- At rest ------------------------------------------------------------ */
+
+static void exec_sql(const char *sql, const char *unique_id)
+{
+    sqlite3 *db = NULL;
+    sqlite3_stmt *st = NULL;
+
+    assert_int_equal(sqlite3_open(et.node.db, &db), SQLITE_OK);
+    sqlite3_busy_timeout(db, 10000);
+    assert_int_equal(sqlite3_prepare_v2(db, sql, -1, &st, NULL), SQLITE_OK);
+    sqlite3_bind_text(st, 1, unique_id, -1, SQLITE_STATIC);
+    assert_int_equal(sqlite3_step(st), SQLITE_DONE);
+    sqlite3_finalize(st);
+    sqlite3_close(db);
+}
+
+/* Whether a file holds needle. */
+static bool file_has(const char *path, const char *needle)
+{
+    uint8_t *data = NULL;
+    size_t len = 0;
+    size_t n = strlen(needle);
+    size_t i;
+    bool found = false;
+
+    if (fse_file_read(path, 1u << 30, &data, &len) != FSE_OK) {
+        return false;
+    }
+    for (i = 0; i + n <= len && !found; i++) {
+        found = memcmp(data + i, needle, n) == 0;
+    }
+    fse_free(data);
+    return found;
+}
+
+static void test_sealed_at_rest(void **state)
+{
+    fse_store_eds_bundle *b = NULL;
+    fse_store_eds_resource_list *rl = NULL;
+    char wal[PATH_MAX + 32];
+    et_doc d;
+
+    (void)state;
+    et_doc_new(&d, FSE_CDA_DOC_PSS, NULL);
+    et_publish(&d);
+    et_outbox();
+    assert_int_equal(fse_store_eds_get(&b, et.node.store, d.meta.identificativo_doc), FSE_OK);
+    fse_store_eds_bundle_free(b);
+    /* No bundle or resource text in the files. */
+    snprintf(wal, sizeof(wal), "%s-wal", et.node.db);
+    assert_false(file_has(et.node.db, "\"masterIdentifier\""));
+    assert_false(file_has(wal, "\"masterIdentifier\""));
+    assert_false(file_has(et.node.db, "\"resourceType\":\"AllergyIntolerance\""));
+    assert_false(file_has(wal, "\"resourceType\":\"AllergyIntolerance\""));
+
+    /* A resource row given another type does not open. */
+    exec_sql("UPDATE eds_resources SET type = 'Condition' WHERE unique_id = ?1 AND seq = 1",
+             d.meta.identificativo_doc);
+    assert_int_equal(
+        fse_store_eds_resources(&rl, et.node.store, d.meta.identificativo_doc, NULL, 0, 0),
+        FSE_E_CRYPTO);
+    /* Nor does a bundle moved to another patient. */
+    exec_sql("UPDATE eds_bundles SET patient_ref = 'ff' || substr(patient_ref, 3)"
+             " WHERE unique_id = ?1",
+             d.meta.identificativo_doc);
+    assert_int_equal(fse_store_eds_get(&b, et.node.store, d.meta.identificativo_doc), FSE_E_CRYPTO);
+    et_doc_free(&d);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_publish_every_type),
+        cmocka_unit_test(test_replace_supersedes),
+        cmocka_unit_test(test_delete_wipes),
+        cmocka_unit_test(test_refused_conversion_not_retried),
+        cmocka_unit_test(test_sealed_at_rest),
+    };
+
+    return cmocka_run_group_tests(tests, et_setup, et_teardown);
+}
