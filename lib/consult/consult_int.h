@@ -298,6 +298,8 @@ fse_err fse_consult__search_patient(cs_ctx *ctx);   /* GET /fhir/Patient */
 fse_err fse_consult__read_patient(cs_ctx *ctx);     /* GET /fhir/Patient/{id} */
 fse_err fse_consult__search_audit(cs_ctx *ctx);     /* GET /fhir/AuditEvent */
 fse_err fse_consult__metadata(cs_ctx *ctx);         /* GET /fhir/metadata */
+fse_err fse_consult__summary(cs_ctx *ctx);          /* GET /fhir/Patient/{id}/$summary */
+fse_err fse_consult__search_resources(cs_ctx *ctx); /* GET /fhir/{type} (consult_summary.c) */
 
 fse_err fse_consult__consents_get(cs_ctx *ctx);
 fse_err fse_consult__consent_put(cs_ctx *ctx);

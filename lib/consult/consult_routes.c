@@ -78,7 +78,9 @@ static const cs_route routes[] = {
     {"POST", "/consult/v1/emergency-access", "EMERGENCY_ACCESS", false, true,
      fse_consult__emergency_post},
     {"PUT", "/admin/v1/patients/{cf}", "REGISTRY", false, true, fse_consult__registry_put},
+    {"GET", "/fhir/Patient/{id}/$summary", "SUMMARY", true, true, fse_consult__summary},
     /* After every literal /fhir/X route: the clinical resources of one type. */
+    {"GET", "/fhir/{type}", "RESOURCE_SEARCH", true, true, fse_consult__search_resources},
 };
 
 #define N_ROUTES (sizeof(routes) / sizeof(routes[0]))
