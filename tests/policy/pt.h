@@ -233,6 +233,12 @@ bool pt_world_produced(const pt_world *w, const pt_patient *p, pt_relship r, con
 
 /* The fake PDF stored for a document (also what Binary must answer). */
 void pt_world_pdf(char *out, size_t cap, const pt_wdoc *d);
+/* The fake CDA stored for it (what Binary/{id}-cda must answer). */
+void pt_world_cda(char *out, size_t cap, const pt_wdoc *d);
+
+/* The citizen's acts of docs/policy.md by every kind of subject; counts
+ * the checks into *n_checked (pt_acts.c). */
+void pt_acts_check(pt_world *w, pt_conn *k, size_t *n_checked);
 
 /* Record a discrepancy (printed, counted; the test fails at the end). */
 void pt_report(pt_world *w, const char *fmt, ...) FSE_PRINTF(2, 3);

@@ -115,7 +115,9 @@ static void consent_put(pt_conn *k, const char *cf, bool given)
 /* One access-log entry matched by what it must say. */
 typedef struct log_want {
     const char *action;
+    const char *actor;
     const char *role;
+    const char *purpose;
     const char *outcome;  /* "success" or anything else for a denial */
     const char *document; /* a node id or uniqueId, or NULL */
     const char *what;
@@ -127,10 +129,14 @@ static bool entry_matches(json_t *e, const log_want *w, const char *doc_unique)
     const char *role = json_string_value(json_object_get(e, "role"));
     const char *outcome = json_string_value(json_object_get(e, "outcome"));
     const char *doc = json_string_value(json_object_get(e, "document"));
+    const char *actor = json_string_value(json_object_get(e, "actor"));
+    const char *purpose = json_string_value(json_object_get(e, "purpose"));
     bool success = outcome != NULL && strcmp(outcome, "success") == 0;
 
     if (action == NULL || strcmp(action, w->action) != 0 || role == NULL ||
-        strcmp(role, w->role) != 0 || success != (strcmp(w->outcome, "success") == 0)) {
+        strcmp(role, w->role) != 0 || success != (strcmp(w->outcome, "success") == 0) ||
+        actor == NULL || strstr(actor, w->actor) == NULL || purpose == NULL ||
+        strcmp(purpose, w->purpose) != 0 || json_string_value(json_object_get(e, "time")) == NULL) {
         return false;
     }
     return w->document == NULL ||
@@ -151,10 +157,90 @@ static void check_log(json_t *entries, const log_want *want, size_t n_want, cons
     if (w < n_want) {
         char *text = json_dumps(entries, JSON_INDENT(1));
 
-        fail_msg("access log: no entry for \"%s\" (action %s, role %s, outcome %s) in order; "
-                 "log:\n%s",
-                 want[w].what, want[w].action, want[w].role, want[w].outcome, text);
+        fail_msg("access log: no entry for \"%s\" (action %s, actor %s, role %s, purpose %s, "
+                 "outcome %s) in order; log:\n%s",
+                 want[w].what, want[w].action, want[w].actor, want[w].role, want[w].purpose,
+                 want[w].outcome, text);
     }
+}
+
+/* The patient's notifications: their number, and whether one of kind
+ * exists; no text names the document. */
+static size_t notes(pt_conn *k, const char *cf, const char *kind, bool *has_kind,
+                    const char *const *secrets)
+{
+    pt_who self = {cf, "ASS", "PERSONAL", cf, NULL};
+    char path[128];
+    pt_resp r;
+    json_t *items;
+    size_t n, i, j;
+
+    snprintf(path, sizeof(path), "/citizen/v1/patients/%s/notifications", cf);
+    pt_call(k, &r, "GET", path, &self, NULL);
+    expect(&r, 200, "notifications");
+    items = json_object_get(r.json, "items");
+    n = json_array_size(items);
+    *has_kind = false;
+    for (i = 0; i < n; i++) {
+        const char *k_i = json_string_value(json_object_get(json_array_get(items, i), "kind"));
+        const char *text = json_string_value(json_object_get(json_array_get(items, i), "text"));
+
+        *has_kind = *has_kind || (k_i != NULL && strcmp(k_i, kind) == 0);
+        for (j = 0; secrets[j] != NULL; j++) {
+            if (text != NULL && strstr(text, secrets[j]) != NULL) {
+                fail_msg("notification \"%s\" names the document (%s)", text, secrets[j]);
+            }
+        }
+    }
+    pt_resp_free(&r);
+    return n;
+}
+
+/* "A read by anyone but the patient, and every emergency grant, adds a
+ * notification for the patient (on by default; it names the kind of
+ * access, never the document or its content)." */
+static void notifications(pt_conn *k, const char *cf, const char *gp, const char *lab,
+                          const char *lab_unique)
+{
+    const char *const secrets[] = {lab, lab_unique, "11502-2", "Documento di prova", NULL};
+    pt_who gpw = {gp, "APR", "TREATMENT", cf, pt_locality(3)};
+    pt_who self = {cf, "ASS", "PERSONAL", cf, NULL};
+    char er[17];
+    pt_who doctor = {er, "AAS", "EMERGENCY", cf, pt_locality(3)};
+    char read_lab[128], path[128], body[160];
+    bool has = false;
+    size_t before, after;
+    pt_resp r;
+
+    pt_cf(er, 5003, 75, 5, 5);
+    snprintf(read_lab, sizeof(read_lab), "/fhir/DocumentReference/%s", lab);
+    before = notes(k, cf, "ACCESS", &has, secrets);
+    assert_true(has);
+    /* The patient's own reads notify nobody. */
+    assert_int_equal(get_norm(k, &self, read_lab, lab, NULL), 200);
+    assert_int_equal(notes(k, cf, "ACCESS", &has, secrets), before);
+    /* An emergency grant does. */
+    snprintf(body, sizeof(body),
+             "{\"patient\":\"%s\",\"reason\":\"Paziente incosciente in pronto soccorso\"}", cf);
+    pt_call(k, &r, "POST", "/consult/v1/emergency-access", &doctor, body);
+    expect(&r, 201, "emergency access");
+    pt_resp_free(&r);
+    after = notes(k, cf, "EMERGENCY", &has, secrets);
+    assert_true(has);
+    assert_true(after > before);
+    /* Off: a read adds nothing; on again: it does. */
+    snprintf(path, sizeof(path), "/citizen/v1/patients/%s/notifications", cf);
+    pt_call(k, &r, "PUT", path, &self, "{\"enabled\":false,\"channel\":\"app\"}");
+    expect_2xx(&r, "notifications off");
+    pt_resp_free(&r);
+    before = notes(k, cf, "ACCESS", &has, secrets);
+    assert_int_equal(get_norm(k, &gpw, read_lab, lab, NULL), 200);
+    assert_int_equal(notes(k, cf, "ACCESS", &has, secrets), before);
+    pt_call(k, &r, "PUT", path, &self, "{\"enabled\":true,\"channel\":\"both\"}");
+    expect_2xx(&r, "notifications on");
+    pt_resp_free(&r);
+    assert_int_equal(get_norm(k, &gpw, read_lab, lab, NULL), 200);
+    assert_int_equal(notes(k, cf, "ACCESS", &has, secrets), before + 1);
 }
 
 void pt_test_consent_revocation(void **state)
@@ -223,16 +309,16 @@ void pt_test_consent_revocation(void **state)
     {
         pt_who self = {cf, "ASS", "PERSONAL", cf, NULL};
         const log_want want[] = {
-            {"CONSENT", "ASS", "success", NULL, "consent given"},
-            {"SEARCH", "APR", "success", NULL, "GP search with the consent"},
-            {"READ", "APR", "success", lab, "GP read with the consent"},
-            {"CONSENT", "ASS", "success", NULL, "consent revoked"},
-            {"READ", "APR", "refused", lab, "GP read denied after the revocation"},
-            {"BINARY", "APR", "refused", lab, "GP download denied after the revocation"},
-            {"SEARCH", "APR", "success", NULL, "GP search after the revocation"},
-            {"CONSENT", "ASS", "success", NULL, "consent given again"},
-            {"READ", "APR", "success", lab, "GP read with the consent again"},
-            {"BINARY", "APR", "success", lab, "GP download with the consent again"},
+            {"CONSENT", cf, "ASS", "PERSONAL", "success", NULL, "consent given"},
+            {"SEARCH", gp, "APR", "TREATMENT", "success", NULL, "GP search with the consent"},
+            {"READ", gp, "APR", "TREATMENT", "success", lab, "GP read with the consent"},
+            {"CONSENT", cf, "ASS", "PERSONAL", "success", NULL, "consent revoked"},
+            {"READ", gp, "APR", "TREATMENT", "refused", lab, "GP read denied after revoking"},
+            {"BINARY", gp, "APR", "TREATMENT", "refused", lab, "GP download denied after revoking"},
+            {"SEARCH", gp, "APR", "TREATMENT", "success", NULL, "GP search after revoking"},
+            {"CONSENT", cf, "ASS", "PERSONAL", "success", NULL, "consent given again"},
+            {"READ", gp, "APR", "TREATMENT", "success", lab, "GP read with the consent again"},
+            {"BINARY", gp, "APR", "TREATMENT", "success", lab, "GP download, consent again"},
         };
 
         snprintf(path, sizeof(path), "/citizen/v1/patients/%s/access-log?limit=1000", cf);
@@ -243,6 +329,7 @@ void pt_test_consent_revocation(void **state)
                   lab_unique);
         pt_resp_free(&r);
     }
+    notifications(&k, cf, gp, lab, lab_unique);
     /* The chain verifies. */
     memset(&report, 0, sizeof(report));
     assert_int_equal(fse_audit_verify(&report, n.store), FSE_OK);

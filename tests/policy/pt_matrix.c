@@ -28,7 +28,7 @@
 /* Client threads (the server has 4 workers). */
 #define N_CLIENTS 4
 /* One combination in READ_EVERY also reads documents. */
-#define READ_EVERY 8
+#define READ_EVERY 12
 /* Documents sampled for reading per reading combination. */
 #define READ_SAMPLES 1
 
@@ -312,17 +312,19 @@ static void count(run *rn, combo *c, pt_conn *k)
 /* ---- Reads -------------------------------------------------------------- */
 
 typedef struct baseline {
+    bool cda; /* Binary/{id}-cda instead of Binary/{id} */
     char unknown[33];
     char *docref; /* normalised 404 of DocumentReference/{unknown} */
     char *binary; /* normalised 404 of Binary/{unknown} */
 } baseline;
 
-static bool baseline_get(combo *c, pt_conn *k, baseline *b, unsigned n)
+static bool baseline_get(combo *c, pt_conn *k, baseline *b, unsigned n, bool cda)
 {
     char path[128];
     pt_resp r;
 
     memset(b, 0, sizeof(*b));
+    b->cda = cda;
     pt_unknown_id(b->unknown, n);
     snprintf(path, sizeof(path), "/fhir/DocumentReference/%s", b->unknown);
     if (!request(c, k, &r, path, NULL)) {
@@ -334,7 +336,7 @@ static bool baseline_get(combo *c, pt_conn *k, baseline *b, unsigned n)
     }
     b->docref = pt_normalise(&r, b->unknown);
     pt_resp_free(&r);
-    snprintf(path, sizeof(path), "/fhir/Binary/%s", b->unknown);
+    snprintf(path, sizeof(path), "/fhir/Binary/%s%s", b->unknown, cda ? "-cda" : "");
     if (!request(c, k, &r, path, NULL)) {
         return false;
     }
@@ -398,19 +400,26 @@ static void read_doc(run *rn, combo *c, pt_conn *k, const baseline *b, size_t i)
         atomic_fetch_add(&rn->denials_compared, 1);
     }
     pt_resp_free(&r);
-    snprintf(path, sizeof(path), "/fhir/Binary/%s", d->id);
+    snprintf(path, sizeof(path), "/fhir/Binary/%s%s", d->id, b->cda ? "-cda" : "");
     if (!request(c, k, &r, path, NULL)) {
         return;
     }
     atomic_fetch_add(&rn->binaries, 1);
     if (c->allowed[i]) {
-        pt_world_pdf(pdf, sizeof(pdf), d);
+        const char *want_type = b->cda ? "application/xml" : "application/pdf";
+
+        if (b->cda) {
+            pt_world_cda(pdf, sizeof(pdf), d);
+        } else {
+            pt_world_pdf(pdf, sizeof(pdf), d);
+        }
         type = tc_header(&r.raw, "Content-Type");
         if (r.status != 200 || r.raw.body_len != strlen(pdf) ||
             memcmp(r.raw.body, pdf, r.raw.body_len) != 0 || type == NULL ||
-            strncmp(type, "application/pdf", 15) != 0) {
-            pt_report(c->w, "%s: Binary of %s answered %d (docs/policy.md: allowed, the PDF)",
-                      c->label, doc_text(d, text, sizeof(text)), r.status);
+            strncmp(type, want_type, strlen(want_type)) != 0) {
+            pt_report(c->w, "%s: %s of %s answered %d %s (docs/policy.md: allowed, %s bytes)",
+                      c->label, path, doc_text(d, text, sizeof(text)), r.status,
+                      type != NULL ? type : "", want_type);
         }
     } else {
         if (r.status != 404) {
@@ -468,7 +477,7 @@ static void reads(run *rn, combo *c, pt_conn *k, size_t seq)
     size_t s;
     int h;
 
-    if (!baseline_get(c, k, &b, (unsigned)seq)) {
+    if (!baseline_get(c, k, &b, (unsigned)seq, (seq / READ_EVERY) % 2 == 1)) {
         return;
     }
     for (s = 0; s < READ_SAMPLES; s++) {
@@ -588,7 +597,7 @@ static void hidden_sweep(run *rn, pt_conn *k, size_t *n_hidden)
 
         combo_init(&c, w, &t);
         pt_tokens(&c.auth, &c.sig, &c.who);
-        if (baseline_get(&c, k, &b, 900000u + (unsigned)p)) {
+        if (baseline_get(&c, k, &b, 900000u + (unsigned)p, p % 2 == 1)) {
             for (i = 0; i < c.p->n_docs; i++) {
                 if (!pt_hidden(c.p->docs[i].vis)) {
                     continue;
@@ -606,6 +615,47 @@ static void hidden_sweep(run *rn, pt_conn *k, size_t *n_hidden)
     }
 }
 
+/* "at 18 the new adult confirms": the patient whose consents were given
+ * while a minor gives them again as an adult; from the next request the
+ * record opens as for a consent given by an adult. */
+static void confirm_at_18(run *rn, pt_conn *k, size_t *n_checked)
+{
+    pt_world *w = rn->w;
+    pt_patient *p = &w->patients[3];
+    pt_who self = {p->cf, "ASS", "PERSONAL", p->cf, NULL};
+    static const char *const purposes_given[] = {"cura", "profilassi"};
+    size_t i, r, ro, pu;
+
+    assert_int_equal(p->consent, PT_CONSENT_GIVEN_AS_MINOR);
+    for (i = 0; i < 2; i++) {
+        char path[160];
+        pt_resp resp;
+
+        snprintf(path, sizeof(path), "/citizen/v1/patients/%s/consents/%s", p->cf,
+                 purposes_given[i]);
+        pt_call(k, &resp, "PUT", path, &self, "{\"given\":true,\"channel\":\"web\"}");
+        if (resp.status < 200 || resp.status > 299) {
+            fail_msg("consent confirmed at 18: HTTP %d", resp.status);
+        }
+        pt_resp_free(&resp);
+    }
+    p->consent = PT_CONSENT_GIVEN;
+    for (r = 0; r < PT_RS_COUNT; r++) {
+        for (ro = 0; ro < N_ROLES; ro++) {
+            for (pu = 0; pu < N_PURPOSES; pu++) {
+                task t = {3, (unsigned)r, (unsigned)ro, (unsigned)pu};
+                combo c;
+
+                combo_init(&c, w, &t);
+                pt_tokens(&c.auth, &c.sig, &c.who);
+                search(rn, &c, k, rn->seq_base + (*n_checked)++);
+                fse_free(c.auth);
+                fse_free(c.sig);
+            }
+        }
+    }
+}
+
 void pt_test_access_matrix(void **state)
 {
     pt_world *w = calloc(1, sizeof(*w));
@@ -613,6 +663,8 @@ void pt_test_access_matrix(void **state)
     pt_conn k;
     struct timespec t0, t1;
     size_t n_hidden = 0;
+    size_t n_confirm = 0;
+    size_t n_acts = 0;
     size_t p, r, ro, pu;
 
     (void)state;
@@ -651,17 +703,20 @@ void pt_test_access_matrix(void **state)
         pt_world_next_epoch(w, &k);
     }
     hidden_sweep(&rn, &k, &n_hidden);
+    confirm_at_18(&rn, &k, &n_confirm);
+    pt_acts_check(w, &k, &n_acts);
     pt_conn_close(&k);
     clock_gettime(CLOCK_MONOTONIC, &t1);
     print_message("access matrix: %zu combinations (%zu patients x %d relationships x %zu roles x "
                   "%zu purposes x 3 emergency states), %zu document decisions checked by search, "
                   "%zu requests (%zu search pages, %zu counts, %zu reads, %zu Binary, %zu denials "
-                  "compared with an unknown id; %zu hidden documents all read while denied), "
-                  "%.1f s, %zu discrepancies\n",
+                  "compared with an unknown id; %zu hidden documents all read while denied; %zu "
+                  "combinations after the consent confirmed at 18; %zu citizen acts), %.1f s, %zu "
+                  "discrepancies\n",
                   atomic_load(&w->combinations), w->n_patients, PT_RS_COUNT, N_ROLES, N_PURPOSES,
                   atomic_load(&rn.decisions), atomic_load(&w->requests), atomic_load(&rn.searches),
                   atomic_load(&rn.counts), atomic_load(&rn.reads), atomic_load(&rn.binaries),
-                  atomic_load(&rn.denials_compared), n_hidden,
+                  atomic_load(&rn.denials_compared), n_hidden, n_confirm, n_acts,
                   (double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) / 1e9,
                   atomic_load(&w->failures));
     free(rn.tasks);

@@ -299,6 +299,13 @@ void pt_world_pdf(char *out, size_t cap, const pt_wdoc *d)
              d->unique_id, d->loinc);
 }
 
+void pt_world_cda(char *out, size_t cap, const pt_wdoc *d)
+{
+    snprintf(out, cap,
+             "<ClinicalDocument><code code=\"%s\"/><id extension=\"%s\"/></ClinicalDocument>",
+             d->loinc, d->unique_id);
+}
+
 static void store_docs(pt_world *w, pt_patient *p, size_t first_index)
 {
     fse_store *s = w->node.store;
