@@ -26,6 +26,7 @@
 #include <jansson.h>
 
 #include "fse/consult.h"
+#include "fse/eds.h"
 #include "fse/gateway.h"
 #include "fse/http.h"
 #include "fse/jwt.h"
@@ -48,6 +49,7 @@ typedef struct pt_node {
     char key[PATH_MAX + 16];
     fse_consult *consult;
     fse_gateway *gw; /* NULL unless started with a gateway */
+    fse_eds *eds;    /* the gateway's FHIR hook: the regional clinical store */
     fse_http_server *srv;
     uint16_t port;
     fse_store *store; /* the test's own handle on the same database */
@@ -73,7 +75,8 @@ void pt_make_dir(char *out, size_t cap, const char *name);
 void pt_remove_dir(const char *dir);
 
 /* Start a node: consultation routes, plus the gateway when with_gateway
- * (then pt.catalog must be loaded). */
+ * (then pt.catalog must be loaded) with the regional clinical store as its
+ * FHIR hook; no outbox worker: the case runs fse_gateway_outbox_run. */
 void pt_node_start(pt_node *n, const char *name, bool with_gateway);
 void pt_node_stop(pt_node *n);
 

@@ -4,7 +4,9 @@
  *    again: visible again; every act and every allowed or denied read is
  *    in the patient's access log, and the audit chain verifies;
  *  - a document carrying a maggior tutela category, published through
- *    the gateway, is hidden on arrival.
+ *    the gateway, is hidden on arrival: from searches, reads and the
+ *    derived views of the regional clinical store ($summary, resource
+ *    searches), until the patient releases it.
  * Expected answers come from docs/policy.md and docs/consult.md.
  */
 #include "pt.h"
@@ -542,6 +544,100 @@ static bool search_has(pt_conn *k, const pt_who *who, const char *id, bool *mark
     return found;
 }
 
+/* Run the outbox (INI and the regional store's FHIR hook) until empty. */
+static void drain_outbox(pt_node *n)
+{
+    size_t ran = 0;
+    int rounds;
+
+    for (rounds = 0; rounds < 20; rounds++) {
+        assert_int_equal(fse_gateway_outbox_run(n->gw, 100, &ran), FSE_OK);
+        if (ran == 0) {
+            return;
+        }
+    }
+    fail_msg("the outbox did not drain");
+}
+
+/* The resources of a derived view: each one's text, checked for the
+ * hidden documents' ids (as meta.source) and the HIV test code; whether a
+ * resource of a tutela document is tagged oscurato. */
+static void view_check(json_t *bundle, const char *what, const tutela_doc *docs, bool patient,
+                       bool *saw_hiv, bool *saw_hidden)
+{
+    json_t *entries = json_object_get(bundle, "entry");
+    size_t i, d;
+
+    for (i = 0; i < json_array_size(entries); i++) {
+        json_t *res = json_object_get(json_array_get(entries, i), "resource");
+        const char *source =
+            json_string_value(json_object_get(json_object_get(res, "meta"), "source"));
+        char *text = json_dumps(res, JSON_COMPACT);
+
+        assert_non_null(text);
+        *saw_hiv = *saw_hiv || strstr(text, "5220-9") != NULL;
+        for (d = 0; d < 3; d++) {
+            bool from_d = source != NULL && strstr(source, docs[d].stored->doc_id) != NULL;
+
+            if (!docs[d].tutela || !from_d) {
+                continue;
+            }
+            *saw_hidden = true;
+            if (!patient) {
+                fail_msg("%s: a resource of the hidden %s reaches the view: %.400s", what,
+                         docs[d].what, text);
+            }
+            if (strstr(text, "oscurato") == NULL) {
+                fail_msg("%s: a resource of the hidden %s is not tagged oscurato: %.400s", what,
+                         docs[d].what, text);
+            }
+        }
+        free(text);
+    }
+}
+
+/* $summary and the Observation and DiagnosticReport searches of who. */
+static void derived_views(pt_conn *k, const pt_who *who, const tutela_doc *docs, bool patient)
+{
+    static const char *const types[] = {"Observation", "DiagnosticReport"};
+    char path[256];
+    char pid[128];
+    bool saw_hiv = false;
+    bool saw_hidden = false;
+    bool hiv_visible = patient || !docs[0].tutela;
+    pt_resp r;
+    size_t t;
+
+    snprintf(path, sizeof(path), "/fhir/Patient?identifier=%s", who->patient);
+    pt_call(k, &r, "GET", path, who, NULL);
+    expect(&r, 200, "Patient search");
+    snprintf(pid, sizeof(pid), "%s",
+             json_string_value(json_object_get(
+                 json_object_get(json_array_get(json_object_get(r.json, "entry"), 0), "resource"),
+                 "id")));
+    pt_resp_free(&r);
+    snprintf(path, sizeof(path), "/fhir/Patient/%s/$summary", pid);
+    pt_call(k, &r, "GET", path, who, NULL);
+    expect(&r, 200, "$summary");
+    view_check(r.json, "$summary", docs, patient, &saw_hiv, &saw_hidden);
+    pt_resp_free(&r);
+    for (t = 0; t < 2; t++) {
+        snprintf(path, sizeof(path), "/fhir/%s?patient.identifier=%s&_count=500", types[t],
+                 who->patient);
+        pt_call(k, &r, "GET", path, who, NULL);
+        expect(&r, 200, types[t]);
+        view_check(r.json, types[t], docs, patient, &saw_hiv, &saw_hidden);
+        pt_resp_free(&r);
+    }
+    if (saw_hiv != hiv_visible) {
+        fail_msg("%s's derived views %s the HIV result (docs/policy.md: %s)", who->role,
+                 saw_hiv ? "show" : "do not show", hiv_visible ? "shown" : "absent");
+    }
+    if (patient && !saw_hidden) {
+        fail_msg("the patient's derived views hold nothing of the hidden documents");
+    }
+}
+
 void pt_test_tutela_publication(void **state)
 {
     pt_node n;
@@ -579,6 +675,7 @@ void pt_test_tutela_publication(void **state)
     publish_lab(&n, &docs[1], 2, "<confidentialityCode code=\"N\"",
                 "<confidentialityCode code=\"V\"", pub);
     publish_lab(&n, &docs[2], 3, NULL, NULL, pub);
+    drain_outbox(&n);
     {
         const char *cf = docs[0].m.patient_cf;
         pt_who adm = {admin, "OAM", "ADMINISTRATIVE", cf, NULL};
@@ -617,6 +714,11 @@ void pt_test_tutela_publication(void **state)
             snprintf(path, sizeof(path), "/fhir/Binary/%s", docs[i].stored->doc_id);
             assert_int_equal(get_norm(&k, &gpw, path, docs[i].stored->doc_id, NULL), 404);
         }
+        /* Nor do they feed any derived view of the GP's (docs/policy.md:
+         * "absent ... from every derived view"); the patient's views hold
+         * them, tagged. */
+        derived_views(&k, &gpw, docs, false);
+        derived_views(&k, &self, docs, true);
         /* The patient sees all three, the hidden ones marked. */
         assert_int_equal(search_total(&k, &self), 3);
         for (i = 0; i < 3; i++) {
@@ -637,6 +739,9 @@ void pt_test_tutela_publication(void **state)
         assert_int_equal(get_norm(&k, &gpw, path, docs[0].stored->doc_id, NULL), 200);
         assert_true(search_has(&k, &self, docs[0].stored->doc_id, &marked));
         assert_false(marked);
+        /* The released document feeds the GP's views now; the other not. */
+        docs[0].tutela = false;
+        derived_views(&k, &gpw, docs, false);
     }
     free(norm_unknown);
     for (i = 0; i < 3; i++) {

@@ -88,8 +88,17 @@ void pt_remove_dir(const char *dir)
 static void start_gateway(pt_node *n, const char *const *cas)
 {
     fse_gateway_opts go = FSE_GATEWAY_OPTS_INIT;
+    fse_eds_opts eo = FSE_EDS_OPTS_INIT;
 
     assert_non_null(pt.catalog);
+    eo.store_path = n->db;
+    eo.master_key_path = n->key;
+    eo.clock = clock_fn;
+    if (fse_eds_new(&n->eds, &eo) != FSE_OK) {
+        fail_msg("eds: %s", fse_error_last()->message);
+    }
+    go.fhir = fse_eds_gateway_hook;
+    go.fhir_ud = n->eds;
     go.catalog = pt.catalog;
     go.store_path = n->db;
     go.master_key_path = n->key;
@@ -152,6 +161,7 @@ void pt_node_stop(pt_node *n)
     fse_http_server_free(n->srv);
     fse_consult_free(n->consult);
     fse_gateway_free(n->gw);
+    fse_eds_free(n->eds);
     fse_store_free(n->store);
     pt_remove_dir(n->dir);
     memset(n, 0, sizeof(*n));
