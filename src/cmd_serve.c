@@ -4,8 +4,9 @@
  * worker, until SIGTERM or SIGINT, then shut down gracefully.
  *
  * Owns the mapping of the configuration (server.*, store.*, jwt.*,
- * validate.*) to fse_http_opts and fse_gateway_opts, the reading of the TLS
- * files, the signal handlers, the log and access-log lines on stderr, and
+ * validate.*) to fse_http_opts, fse_gateway_opts (its FHIR hook: the
+ * regional clinical store, fse/eds.h) and fse_consult_opts, the reading of
+ * the TLS files, the signal handlers, the log and access-log lines on stderr, and
  * the exit code (0 clean shutdown, 1 shutdown with requests cut, 2 usage,
  * configuration or start-up error). The endpoints are lib/gateway's, the
  * transport lib/http's.
@@ -18,6 +19,7 @@
 #include "cmd.h"
 #include "fse/config.h"
 #include "fse/consult.h"
+#include "fse/eds.h"
 #include "fse/gateway.h"
 #include "fse/http.h"
 #include "tool.h"
@@ -240,6 +242,19 @@ static void consult_opts(fse_consult_opts *o, const fse_config *cfg, const char 
     o->log_ud = log;
 }
 
+/* The regional clinical store the gateway's outbox feeds (docs/fhir.md). */
+static void eds_opts(fse_eds_opts *o, const fse_config *cfg, serve_log *log)
+{
+    fse_eds_opts init = FSE_EDS_OPTS_INIT;
+
+    *o = init;
+    o->store_path = cfg->store.path;
+    o->master_key_path = cfg->store.master_key;
+    o->store_busy_timeout_ms = (int)cfg->store.busy_timeout_ms;
+    o->log = log_line;
+    o->log_ud = log;
+}
+
 static void install_signals(void)
 {
     struct sigaction sa;
@@ -259,7 +274,9 @@ static int run(const fse_config *cfg, serve_log *log)
     serve_tls tls = {NULL, NULL, NULL};
     fse_gateway_opts go;
     fse_consult_opts co;
+    fse_eds_opts eo;
     fse_http_opts ho;
+    fse_eds *eds = NULL;
     fse_gateway *gw = NULL;
     fse_consult *cs = NULL;
     fse_http_server *srv = NULL;
@@ -272,8 +289,14 @@ static int run(const fse_config *cfg, serve_log *log)
     }
     gateway_opts(&go, cfg, ca_files, log);
     consult_opts(&co, cfg, ca_files, log);
+    eds_opts(&eo, cfg, log);
     http_opts(&ho, cfg, &tls, log);
-    rc = fse_gateway_new(&gw, &go);
+    rc = fse_eds_new(&eds, &eo);
+    if (rc == FSE_OK) {
+        go.fhir = fse_eds_gateway_hook;
+        go.fhir_ud = eds;
+        rc = fse_gateway_new(&gw, &go);
+    }
     if (rc == FSE_OK) {
         rc = fse_consult_new(&cs, &co);
     }
@@ -316,6 +339,7 @@ done:
     fse_gateway_worker_stop(gw);
     fse_http_server_free(srv);
     fse_gateway_free(gw);
+    fse_eds_free(eds);
     fse_consult_free(cs);
     tls_free(&tls);
     return status;

@@ -17,6 +17,7 @@
 #include <stdio.h>
 
 #include "fse/config.h"
+#include "fse/eds.h"
 #include "fse/gateway.h"
 #include "fse/http.h"
 #include "fse/jwt.h"
@@ -51,6 +52,7 @@ typedef struct demo_node {
     fse_jwt_cred *signer;
     FILE *log;
     fse_gateway *gw;
+    fse_eds *eds; /* the regional clinical store: the gateway's FHIR hook */
     fse_http_server *srv;
     uint16_t port;
     char base_url[64]; /* http://127.0.0.1:<port>/v1 */

@@ -258,6 +258,7 @@ static fse_err node_start(demo_node *n)
 {
     const char *ca_files[1] = {n->cfg.jwt.ca_file};
     fse_gateway_opts go = FSE_GATEWAY_OPTS_INIT;
+    fse_eds_opts eo = FSE_EDS_OPTS_INIT;
     fse_http_opts ho;
     fse_err rc;
 
@@ -295,7 +296,15 @@ static fse_err node_start(demo_node *n)
     ho.access_log = access_line;
     ho.log = log_line;
     ho.log_ud = n->log;
-    rc = fse_gateway_new(&n->gw, &go);
+    eo.store_path = n->cfg.store.path;
+    eo.master_key_path = n->cfg.store.master_key;
+    eo.store_busy_timeout_ms = (int)n->cfg.store.busy_timeout_ms;
+    rc = fse_eds_new(&n->eds, &eo);
+    go.fhir = fse_eds_gateway_hook; /* the regional clinical store (docs/fhir.md) */
+    go.fhir_ud = n->eds;
+    if (rc == FSE_OK) {
+        rc = fse_gateway_new(&n->gw, &go);
+    }
     if (rc == FSE_OK) {
         rc = fse_http_server_new(&n->srv, &ho);
     }
@@ -317,6 +326,8 @@ static void node_stop(demo_node *n)
     fse_gateway_worker_stop(n->gw);
     fse_http_server_free(n->srv);
     fse_gateway_free(n->gw);
+    fse_eds_free(n->eds);
+    n->eds = NULL;
     n->srv = NULL;
     n->gw = NULL;
 }
