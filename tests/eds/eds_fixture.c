@@ -367,16 +367,17 @@ static void tokens(char **auth, char **sig, fse_jwt_op op, const et_doc *d)
     o.audience = ET_AUD;
     o.patient_cf = d->meta.patient_cf;
     o.loinc = d->meta.loinc;
-    o.pdf_sha256 = op == FSE_JWT_OP_DELETE ? NULL : d->meta.pdf_sha256;
+    o.pdf_sha256 = op == FSE_JWT_OP_CREATE || op == FSE_JWT_OP_REPLACE ? d->meta.pdf_sha256 : NULL;
     o.sub_cf = "MRTMTT91D08F205J";
     o.iat = atomic_load(&et_now_ms) / 1000 - 10;
     o.validity = 3600;
     assert_int_equal(fse_jwt_make_pair(auth, sig, et.signer, &o), FSE_OK);
 }
 
-/* One Gateway call; the response (caller frees). */
+/* One Gateway call: multipart file + requestBody when with_file, else the
+ * JSON body json (NULL: none); the response (caller frees). */
 static void gateway_call(tc_response *raw, const char *method, const char *path, fse_jwt_op op,
-                         const et_doc *d, bool with_file)
+                         const et_doc *d, bool with_file, const char *json_body)
 {
     char *auth = NULL;
     char *sig = NULL;
@@ -414,6 +415,12 @@ static void gateway_call(tc_response *raw, const char *method, const char *path,
                                         body.len),
                          FSE_OK);
         assert_int_equal(fse_buf_append(&req, body.data, body.len), FSE_OK);
+    } else if (json_body != NULL) {
+        assert_int_equal(fse_buf_printf(&req,
+                                        "Content-Type: application/json\r\n"
+                                        "Content-Length: %zu\r\n\r\n%s",
+                                        strlen(json_body), json_body),
+                         FSE_OK);
     } else {
         assert_int_equal(fse_buf_printf(&req, "Content-Length: 0\r\n\r\n"), FSE_OK);
     }
@@ -450,7 +457,8 @@ void et_publish(et_doc *d)
 {
     tc_response raw;
 
-    gateway_call(&raw, "POST", "/v1/documents/validate-and-create", FSE_JWT_OP_CREATE, d, true);
+    gateway_call(&raw, "POST", "/v1/documents/validate-and-create", FSE_JWT_OP_CREATE, d, true,
+                 NULL);
     expect_accepted(&raw, d, "publication");
 }
 
@@ -462,7 +470,7 @@ void et_replace(et_doc *d, const et_doc *old)
 
     encode(enc, sizeof(enc), old->meta.identificativo_doc);
     snprintf(path, sizeof(path), "/v1/documents/validate-and-replace/%s", enc);
-    gateway_call(&raw, "PUT", path, FSE_JWT_OP_REPLACE, d, true);
+    gateway_call(&raw, "PUT", path, FSE_JWT_OP_REPLACE, d, true, NULL);
     expect_accepted(&raw, d, "replace");
 }
 
@@ -474,8 +482,20 @@ void et_delete(const et_doc *d)
 
     encode(enc, sizeof(enc), d->meta.identificativo_doc);
     snprintf(path, sizeof(path), "/v1/documents/%s", enc);
-    gateway_call(&raw, "DELETE", path, FSE_JWT_OP_DELETE, d, false);
+    gateway_call(&raw, "DELETE", path, FSE_JWT_OP_DELETE, d, false, NULL);
     expect_accepted(&raw, NULL, "delete");
+}
+
+void et_update(et_doc *d, const char *json_body)
+{
+    char enc[600];
+    char path[700];
+    tc_response raw;
+
+    encode(enc, sizeof(enc), d->meta.identificativo_doc);
+    snprintf(path, sizeof(path), "/v1/documents/%s/metadata", enc);
+    gateway_call(&raw, "PUT", path, FSE_JWT_OP_METADATA_UPDATE, d, false, json_body);
+    expect_accepted(&raw, d, "metadata update");
 }
 
 size_t et_outbox(void)

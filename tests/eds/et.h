@@ -99,6 +99,8 @@ void et_doc_free(et_doc *d);
 void et_publish(et_doc *d);
 /* PUT /v1/documents/validate-and-replace/{old}: d replaces old. */
 void et_replace(et_doc *d, const et_doc *old);
+/* PUT /v1/documents/{id}/metadata with a JSON body; d->wii set. */
+void et_update(et_doc *d, const char *json_body);
 /* DELETE /v1/documents/{id}. */
 void et_delete(const et_doc *d);
 /* Run every due outbox job on this thread; how many ran. */

@@ -253,6 +253,39 @@ static void test_replace_supersedes(void **state)
     et_doc_free(&next);
 }
 
+static void test_metadata_update(void **state)
+{
+    fse_store_eds_bundle *before = NULL;
+    fse_store_eds_bundle *after = NULL;
+    et_doc d;
+
+    (void)state;
+    et_doc_new(&d, FSE_CDA_DOC_RAD, NULL);
+    et_publish(&d);
+    et_outbox();
+    assert_int_equal(fse_store_eds_get(&before, et.node.store, d.meta.identificativo_doc), FSE_OK);
+    assert_null(strstr(before->json, "\"AD_PSC010\""));
+    atomic_fetch_add(&et_now_ms, 60000);
+    et_update(&d, "{\"tipologiaStruttura\":\"Prevenzione\",\"tipoDocumentoLivAlto\":\"REF\","
+                  "\"assettoOrganizzativo\":\"AD_PSC010\",\"tipoAttivitaClinica\":\"PHR\","
+                  "\"identificativoSottomissione\":\"2.16.840.1.113883.2.9.2.120.4.3.77\","
+                  "\"attiCliniciRegoleAccesso\":[\"P99\"]}");
+    et_outbox();
+    no_job_left();
+    assert_string_equal(et_event_status(d.wii, "EDS_UPDATE"), "SUCCESS");
+    /* Converted again with the new metadata: the same resource ids. */
+    check_bundle(&d);
+    assert_int_equal(fse_store_eds_get(&after, et.node.store, d.meta.identificativo_doc), FSE_OK);
+    assert_non_null(strstr(after->json, "\"AD_PSC010\""));
+    assert_non_null(strstr(after->json, "\"Prevenzione\""));
+    assert_int_equal(after->created_ms, before->created_ms);
+    assert_true(after->updated_ms > before->updated_ms);
+    assert_int_equal(after->n_resources, before->n_resources);
+    fse_store_eds_bundle_free(before);
+    fse_store_eds_bundle_free(after);
+    et_doc_free(&d);
+}
+
 static void test_delete_wipes(void **state)
 {
     fse_store_eds_bundle *b = NULL;
@@ -386,6 +419,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_publish_every_type),
         cmocka_unit_test(test_replace_supersedes),
+        cmocka_unit_test(test_metadata_update),
         cmocka_unit_test(test_delete_wipes),
         cmocka_unit_test(test_refused_conversion_not_retried),
         cmocka_unit_test(test_sealed_at_rest),
