@@ -1,19 +1,24 @@
 /*
- * src/cmd_demo.c - `fse demo`: a publication node in one command. Creates
- * (or reuses) a node directory with a master key, a store, a test PKI and a
- * config file, starts the Gateway endpoints in-process on 127.0.0.1,
- * publishes generated documents of every type over HTTP with the real two
- * steps (validation, then publication) from a few keep-alive clients, prints
- * a summary and curl commands to try the node, and serves until SIGINT or
- * SIGTERM (--no-wait: stops once the documents are published).
+ * src/cmd_demo.c - `fse demo`: a publication and consultation node in one
+ * command. Creates (or reuses) a node directory with a master key, a store,
+ * a test PKI and a config file, starts the Gateway endpoints (and the
+ * consultation ones, src/demo_node.c) in-process on 127.0.0.1, publishes
+ * generated documents of every type over HTTP with the real two steps
+ * (validation, then publication) from a few keep-alive clients, prints a
+ * summary, seeds the consultation state (registry, consents, a delegate
+ * and a parent) and prints curl commands to try publication and
+ * consultation, and serves until SIGINT or SIGTERM (--no-wait: stops once
+ * the documents are published).
  *
  * Owns the options, which documents a run publishes (seed, type and
  * generator index; demo-next-index makes a rerun publish new ones), the
  * building and publishing threads, the progress display, the summary, the
  * curl/ files and commands, the signals and the exit code (0 all published,
  * 1 some refused, failed or interrupted, 2 usage or start-up error). The
- * node directory and start-up are src/demo_node.c's, documents and tokens
- * lib/gen's, the endpoints lib/gateway's, the client src/http_client.c's.
+ * node directory and start-up are src/demo_node.c's, the seeded
+ * consultation state and its curl commands src/demo_consult.c's, the
+ * identity provider src/demo_idp.c's, documents and tokens lib/gen's, the
+ * endpoints lib/gateway's and lib/consult's, the client src/http_client.c's.
  */
 #include <errno.h>
 #include <inttypes.h>
@@ -61,13 +66,14 @@ typedef struct demo_tally {
 /* One publishing run shared by the client threads. */
 typedef struct demo_run {
     hc_doc *docs;
+    demo_patient *patients; /* per document; published set by record() */
     size_t n;
     size_t n_types;
     const demo_node *node;
     _Atomic size_t next;
     _Atomic size_t done;
     _Atomic size_t clients_left;
-    pthread_mutex_t lock; /* guards tally, sample_wii */
+    pthread_mutex_t lock; /* guards tally, sample_wii, patients[].published */
     demo_tally tally[DEMO_MAX_TYPES];
     uint64_t *latency_us; /* per document: both round trips; 0 unless published */
     char sample_wii[257]; /* a published document's workflow */
@@ -97,6 +103,12 @@ static void usage(FILE *out)
             "as a Gateway client does), print a summary and curl commands, and keep serving\n"
             "until Ctrl-C. A second run in the same DIR reuses its key, store and CA and\n"
             "publishes new documents. The PAdES check is off: generated PDFs are unsigned.\n"
+            "\n"
+            "The node also answers consultation (/fhir, /citizen/v1, /consult/v1): the\n"
+            "patients of the published documents get a registry record with a demo GP,\n"
+            "most the consent for cura, one a delegate and a minor a parent, and a demo\n"
+            "identity provider standing in for SPID/CIE issues token pairs\n"
+            "(POST /demo/idp/token; the demo's people: GET /demo/idp/people).\n"
             "\n"
             "  --dir DIR      node directory (default " DEMO_DEFAULT_DIR ")\n"
             "  --count N      documents to publish (default %d, at most %d)\n"
@@ -225,6 +237,7 @@ typedef struct demo_build {
     size_t n_types;
     hc_doc_opts opts;
     hc_doc *docs;
+    demo_patient *patients; /* the patient of each document */
     size_t n;
     _Atomic size_t done;
     atomic_bool finished;
@@ -232,13 +245,38 @@ typedef struct demo_build {
     char message[FSE_ERROR_MSG_MAX];
 } demo_build;
 
-/* Document i: type i mod 9, generator index first_index + i / 9 + 1. */
+/* Document i: type i mod 9, generator index first_index + i / 9 + 1; its
+ * patient is kept for the consultation state. */
 static fse_err make_doc(hc_doc *d, size_t i, void *ud)
 {
     const demo_build *b = ud;
+    fse_gen_opts go = FSE_GEN_OPTS_INIT;
+    fse_gen_meta *m = fse_calloc(1, sizeof(*m));
+    demo_patient *p = &b->patients[i];
+    uint8_t *cda = NULL;
+    size_t cda_len = 0;
+    fse_err rc;
 
-    return hc_doc_generate(d, b->seed, b->types[i % b->n_types],
-                           b->first_index + i / b->n_types + 1, &b->opts);
+    memset(d, 0, sizeof(*d));
+    if (m == NULL) {
+        return fse_error_set(FSE_E_NOMEM, "demo", "out of memory");
+    }
+    go.seed = b->seed;
+    go.doc_type = b->types[i % b->n_types];
+    rc = fse_gen_document(&cda, &cda_len, m, &go, b->first_index + i / b->n_types + 1);
+    if (rc == FSE_OK) {
+        rc = hc_doc_build(d, m, cda, cda_len, &b->opts);
+    }
+    if (rc == FSE_OK) {
+        (void)snprintf(p->cf, sizeof(p->cf), "%s", m->patient_cf);
+        (void)snprintf(p->name, sizeof(p->name), "%s %s", m->patient_given, m->patient_family);
+        (void)snprintf(p->gender, sizeof(p->gender), "%s", m->patient_gender);
+        (void)snprintf(p->birth_date, sizeof(p->birth_date), "%s", m->patient_birth_date);
+        (void)snprintf(p->locality, sizeof(p->locality), "%s", m->locality);
+    }
+    fse_free(cda);
+    fse_free(m);
+    return rc;
 }
 
 static void *build_main(void *arg)
@@ -308,6 +346,7 @@ static void record(demo_run *r, size_t i, const hc_outcome *o)
     pthread_mutex_lock(&r->lock);
     if (o->published) {
         t->published++;
+        r->patients[i].published = true;
         r->latency_us[i] = o->validation_us + o->publication_us;
         if (r->sample_wii[0] == '\0') {
             (void)snprintf(r->sample_wii, sizeof(r->sample_wii), "%s", o->wii);
@@ -533,10 +572,16 @@ static void print_curl(const demo_node *n, const char *wii)
                "       -F \"requestBody=<%s/%s.json;type=application/json\"\n",
                n->base_url, calls[i][0], c, calls[i][1], c, calls[i][1], c, c, calls[i][1]);
     }
+    fse_free(enc);
+}
+
+static void print_more(const demo_node *n)
+{
     printf("\n  More documents and tokens: fse gen --pki %s --audience %s --count 5\n",
            n->path[DEMO_P_PKI], n->base_url);
-    printf("  Serve this node again later: fse serve --config %s\n", n->path[DEMO_P_CONF]);
-    fse_free(enc);
+    printf("  Serve this node again later: fse serve --config %s (consultation too, without\n"
+           "  the demo identity provider)\n",
+           n->path[DEMO_P_CONF]);
 }
 
 /* ---- The command -------------------------------------------------------- */
@@ -588,17 +633,19 @@ static size_t run_documents(demo_node *n, const demo_args *a, int64_t iat)
     b.opts.host = n->host;
     b.n = (size_t)a->count;
     b.docs = fse_calloc(b.n, sizeof(*b.docs));
+    b.patients = fse_calloc(b.n, sizeof(*b.patients));
     r.latency_us = fse_calloc(b.n, sizeof(*r.latency_us));
     pthread_mutex_init(&r.lock, NULL);
     printf("fse demo: %zu documents of %zu types (seed %" PRIu64 ", generator indexes from %" PRIu64
            "), each with its PDF and its two token pairs\n",
            b.n, b.n_types, a->seed, n->first_index + 1);
-    if (b.docs != NULL && r.latency_us != NULL && b.n_types <= DEMO_MAX_TYPES && build_docs(&b) &&
-        !atomic_load(&demo_interrupted)) {
+    if (b.docs != NULL && b.patients != NULL && r.latency_us != NULL &&
+        b.n_types <= DEMO_MAX_TYPES && build_docs(&b) && !atomic_load(&demo_interrupted)) {
         printf("fse demo: publishing over HTTP with %ld clients (keep-alive): POST "
                "/v1/documents/validation, then POST /v1/documents\n",
                a->clients);
         r.docs = b.docs;
+        r.patients = b.patients;
         r.n = b.n;
         r.n_types = b.n_types;
         r.node = n;
@@ -606,17 +653,23 @@ static size_t run_documents(demo_node *n, const demo_args *a, int64_t iat)
         failed = print_summary(&r, b.types, secs) + (b.n - atomic_load(&r.done));
         if (atomic_load(&demo_interrupted)) {
             printf("fse demo: interrupted: %zu of %zu documents sent\n", atomic_load(&r.done), b.n);
-        } else if (!write_curl_files(n, a->seed,
+        } else if (!demo_consult_seed(n, b.patients, b.n, a->seed, (int64_t)time(NULL)) ||
+                   !write_curl_files(n, a->seed,
                                      n->first_index + (b.n + b.n_types - 1) / b.n_types + 1, iat)) {
             failed = failed == 0 ? 1 : failed;
         } else {
             print_curl(n, r.sample_wii);
+            if (!demo_consult_curl(n, iat)) {
+                failed = failed == 0 ? 1 : failed;
+            }
+            print_more(n);
         }
     }
     for (i = 0; b.docs != NULL && i < b.n; i++) {
         hc_doc_free(&b.docs[i]);
     }
     fse_free(b.docs);
+    fse_free(b.patients);
     fse_free(r.latency_us);
     pthread_mutex_destroy(&r.lock);
     return failed;

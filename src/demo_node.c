@@ -2,12 +2,14 @@
  * src/demo_node.c - the node of `fse demo`: its directory and its start.
  *
  * Owns the directory layout (master.key, node.db, pki/ laid out as `fse gen
- * --pki` writes and reuses it, fse.conf, node.log, demo-next-index, curl/),
- * the test PKI, the options the demo sets (loopback bind, no rate limit,
- * PAdES check off, audience = the bound base URL), the log file, and the
- * in-process gateway and server. Does not own the options parsing, the
- * documents or the publishing (src/cmd_demo.c), the endpoints
- * (lib/gateway) or the transport (lib/http).
+ * --pki` writes and reuses it, fse.conf, node.log, demo-next-index, curl/,
+ * demo-people.json), the test PKI, the options the demo sets (loopback
+ * bind, no rate limit, PAdES check off, audience = the bound base URL), the
+ * log file, and the in-process gateway, consultation service, demo
+ * identity provider and server. Does not own the options parsing, the
+ * documents or the publishing (src/cmd_demo.c), the seeded consultation
+ * state (src/demo_consult.c), the endpoints (lib/gateway, lib/consult,
+ * src/demo_idp.c) or the transport (lib/http).
  */
 #include "demo.h"
 
@@ -35,8 +37,9 @@ enum { PKI_CA, PKI_SIG_CERT, PKI_SIG_KEY, PKI_AUTH_CERT, PKI_AUTH_KEY, PKI_N_FIL
 static const char *const pki_files[PKI_N_FILES] = {"ca.pem", "sig.pem", "sig.key", "auth.pem",
                                                    "auth.key"};
 
-static const char *const node_files[DEMO_P_N] = {"master.key", "node.db",         "fse.conf", "pki",
-                                                 "node.log",   "demo-next-index", "curl"};
+static const char *const node_files[DEMO_P_N] = {"master.key", "node.db",         "fse.conf",
+                                                 "pki",        "node.log",        "demo-next-index",
+                                                 "curl",       "demo-people.json"};
 
 /* ---- The node directory ------------------------------------------------- */
 
@@ -195,6 +198,7 @@ bool demo_node_prepare(demo_node *n, const demo_args *a, int64_t now)
         fprintf(stderr, "fse demo: %s: %s\n", n->path[DEMO_P_LOG], strerror(errno));
         return false;
     }
+    demo_consult_load_people(n);
     return true;
 }
 
@@ -253,7 +257,27 @@ static uint16_t free_port(void)
     return port;
 }
 
-/* Build the gateway and the server on n->port and start them. */
+/* The consultation service on the node's store, trust store and audience
+ * (the shipped policy matrix, 60-minute emergency grants). */
+static fse_err consult_new(demo_node *n, const char *const *ca_files)
+{
+    fse_consult_opts co = FSE_CONSULT_OPTS_INIT;
+
+    co.store_path = n->cfg.store.path;
+    co.master_key_path = n->cfg.store.master_key;
+    co.store_busy_timeout_ms = (int)n->cfg.store.busy_timeout_ms;
+    co.ca_files = ca_files;
+    co.n_ca_files = 1;
+    co.audience = n->cfg.jwt.audience;
+    co.clock_skew_s = (unsigned)n->cfg.jwt.clock_skew_s;
+    co.n_slots = (unsigned)n->cfg.server.threads;
+    co.log = log_line;
+    co.log_ud = n->log;
+    return fse_consult_new(&n->cs, &co);
+}
+
+/* Build the gateway, the consultation service, the identity provider and
+ * the server on n->port and start them. */
 static fse_err node_start(demo_node *n)
 {
     const char *ca_files[1] = {n->cfg.jwt.ca_file};
@@ -306,10 +330,23 @@ static fse_err node_start(demo_node *n)
         rc = fse_gateway_new(&n->gw, &go);
     }
     if (rc == FSE_OK) {
+        rc = demo_idp_new(&n->idp, n->signer, n->cfg.jwt.audience);
+    }
+    if (rc == FSE_OK) {
+        rc = consult_new(n, ca_files);
+    }
+    if (rc == FSE_OK) {
+        demo_idp_set_people(n->idp, &n->people);
         rc = fse_http_server_new(&n->srv, &ho);
     }
     if (rc == FSE_OK) {
         rc = fse_gateway_routes(n->gw, n->srv);
+    }
+    if (rc == FSE_OK) {
+        rc = fse_consult_routes(n->cs, n->srv);
+    }
+    if (rc == FSE_OK) {
+        rc = demo_idp_routes(n->idp, n->srv);
     }
     if (rc == FSE_OK) {
         rc = fse_gateway_worker_start(n->gw);
@@ -320,7 +357,8 @@ static fse_err node_start(demo_node *n)
     return rc;
 }
 
-/* Stop and free the gateway and the server (none may be running). */
+/* Stop and free the gateway, the consultation service, the identity
+ * provider and the server (none may be running). */
 static void node_stop(demo_node *n)
 {
     fse_gateway_worker_stop(n->gw);
@@ -328,8 +366,12 @@ static void node_stop(demo_node *n)
     fse_gateway_free(n->gw);
     fse_eds_free(n->eds);
     n->eds = NULL;
+    fse_consult_free(n->cs);
+    demo_idp_free(n->idp);
     n->srv = NULL;
     n->gw = NULL;
+    n->cs = NULL;
+    n->idp = NULL;
 }
 
 /* A probed free port may be taken by another process before the server

@@ -129,5 +129,6 @@ bool e2e_file_contains(const char *path, const void *needle, size_t len);
 int test_e2e_crash_run(void);
 int test_e2e_encryption_run(void);
 int test_e2e_demo_run(void);
+int test_e2e_demo_consult_run(void);
 
 #endif /* FSE_TEST_E2E_H */

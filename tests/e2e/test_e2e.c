@@ -1,7 +1,7 @@
 /*
  * tests/e2e/test_e2e.c - entry point of the end-to-end suite: one
- * executable, the test named by its argument (crash, encryption, demo), so
- * ctest runs each with its own labels and time limit.
+ * executable, the test named by its argument (crash, encryption, demo,
+ * demo-consult), so ctest runs each with its own labels and time limit.
  */
 #include "e2e.h"
 
@@ -17,6 +17,7 @@ int main(int argc, char **argv)
         {"crash", test_e2e_crash_run},
         {"encryption", test_e2e_encryption_run},
         {"demo", test_e2e_demo_run},
+        {"demo-consult", test_e2e_demo_consult_run},
     };
     size_t i;
 
@@ -25,6 +26,6 @@ int main(int argc, char **argv)
             return tests[i].run();
         }
     }
-    fprintf(stderr, "usage: test_e2e crash|encryption|demo\n");
+    fprintf(stderr, "usage: test_e2e crash|encryption|demo|demo-consult\n");
     return 2;
 }
