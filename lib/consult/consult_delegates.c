@@ -83,11 +83,10 @@ static int64_t adulthood_ms(const fse_store_patient *reg)
     if (reg == NULL || reg->birth_date == NULL || strlen(reg->birth_date) != 8) {
         return 0;
     }
-    snprintf(date, sizeof(date), "%04d-%.2s-%.2s", atoi((char[5]){reg->birth_date[0],
-                                                                 reg->birth_date[1],
-                                                                 reg->birth_date[2],
-                                                                 reg->birth_date[3], '\0'}) +
-                                                        18,
+    if (fse_consult__digits(reg->birth_date, 4) < 0) {
+        return 0;
+    }
+    snprintf(date, sizeof(date), "%04d-%.2s-%.2s", fse_consult__digits(reg->birth_date, 4) + 18,
              reg->birth_date + 4, reg->birth_date + 6);
     return fse_consult__date_ms(date, &ms) ? ms : 0;
 }

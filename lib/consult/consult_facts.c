@@ -13,6 +13,20 @@
 #include <string.h>
 #include <time.h>
 
+int fse_consult__digits(const char *s, size_t n)
+{
+    int v = 0;
+    size_t i;
+
+    for (i = 0; i < n; i++) {
+        if (s[i] < '0' || s[i] > '9') {
+            return -1;
+        }
+        v = v * 10 + (s[i] - '0');
+    }
+    return v;
+}
+
 /* Age 18 reached at now, for a birth date "yyyyMMdd". */
 static bool adult_at(const char *birth, int64_t now_ms)
 {
@@ -25,8 +39,11 @@ static bool adult_at(const char *birth, int64_t now_ms)
     if (birth == NULL || strlen(birth) != 8 || gmtime_r(&t, &tm) == NULL) {
         return true;
     }
-    by = atoi((char[5]){birth[0], birth[1], birth[2], birth[3], '\0'});
-    bmd = atoi(birth + 4);
+    by = fse_consult__digits(birth, 4);
+    bmd = fse_consult__digits(birth + 4, 4);
+    if (by < 0 || bmd < 0) {
+        return true;
+    }
     age = tm.tm_year + 1900 - by;
     if ((tm.tm_mon + 1) * 100 + tm.tm_mday < bmd) {
         age--;

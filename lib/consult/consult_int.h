@@ -235,6 +235,8 @@ bool fse_consult__same_patient(cs_ctx *ctx, const char *named);
 /* Load registry, consents and relations of the token's patient and fill
  * ctx->subject and ctx->pat. Answers 500 itself on store failure. */
 bool fse_consult__facts(cs_ctx *ctx);
+/* The value of n decimal digits at s; -1 when one is not a digit. */
+int fse_consult__digits(const char *s, size_t n);
 /* Whether the patient is a minor at now (registry birth date; unknown: no). */
 bool fse_consult__minor(const fse_store_patient *reg, int64_t now_ms);
 /* The record scope of the subject; NONE is audited and answered (403). */
