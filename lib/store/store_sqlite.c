@@ -136,6 +136,14 @@ static const char *const migrations[] = {
     "CREATE INDEX eds_resources_type ON eds_resources(unique_id, type, seq);"
     /* A patient's resources of one type, across documents. */
     "CREATE INDEX eds_resources_patient ON eds_resources(patient_ref, type);",
+
+    /* 3 -> 4: the patient's taccuino (DM23 art.5, store_taccuino.c): the
+     * patient a keyed reference, each note and its file sealed. */
+    "CREATE TABLE taccuino("
+    "  note_id TEXT PRIMARY KEY, patient_ref TEXT NOT NULL, created_ms INTEGER NOT NULL,"
+    "  author_role TEXT NOT NULL, file_len INTEGER NOT NULL, sealed BLOB NOT NULL,"
+    "  file_ct BLOB) STRICT;"
+    "CREATE INDEX taccuino_patient ON taccuino(patient_ref, created_ms);",
 };
 
 #define SCHEMA_VERSION ((int)(sizeof(migrations) / sizeof(migrations[0])))

@@ -616,7 +616,7 @@ static void schema_is_versioned(void **state)
 
     assert_int_equal(sqlite3_prepare_v2(db, "PRAGMA user_version", -1, &st, NULL), SQLITE_OK);
     assert_int_equal(sqlite3_step(st), SQLITE_ROW);
-    assert_int_equal(sqlite3_column_int(st, 0), 3);
+    assert_int_equal(sqlite3_column_int(st, 0), STORE_SCHEMA_VERSION);
     sqlite3_finalize(st);
     assert_int_equal(sqlite3_prepare_v2(db, "PRAGMA journal_mode", -1, &st, NULL), SQLITE_OK);
     assert_int_equal(sqlite3_step(st), SQLITE_ROW);
@@ -667,6 +667,10 @@ int main(int argc, char **argv)
         PRIVACY_TEST(privacy_tamper_detection),
         PRIVACY_TEST(migration_from_schema_1),
         PRIVACY_TEST(privacy_allocation_failures),
+        PRIVACY_TEST(taccuino_round_trip),
+        PRIVACY_TEST(taccuino_rejects_bad_input),
+        PRIVACY_TEST(taccuino_cap),
+        PRIVACY_TEST(taccuino_at_rest),
     };
 
     if (argc > 1 && strcmp(argv[1], "crash") == 0) {

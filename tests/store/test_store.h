@@ -11,6 +11,10 @@
 /* A fixed clock for tests that inject time. */
 #define T0 1700000000000LL
 
+/* The schema version of a new store: the number of migrations in
+ * lib/store/store_sqlite.c. */
+#define STORE_SCHEMA_VERSION 4
+
 /* cmocka setup/teardown: a fresh fx (store_fixture.h) in *state. */
 int store_setup(void **state);
 int store_teardown(void **state);
@@ -40,6 +44,12 @@ void privacy_no_plaintext_at_rest(void **state);
 void privacy_tamper_detection(void **state);
 void migration_from_schema_1(void **state);
 void privacy_allocation_failures(void **state);
+
+/* test_store_taccuino.c */
+void taccuino_round_trip(void **state);
+void taccuino_rejects_bad_input(void **state);
+void taccuino_cap(void **state);
+void taccuino_at_rest(void **state);
 
 /* The crash-safety test (test_store_crash.c): cmocka exit status. */
 int test_store_crash_run(void);

@@ -965,7 +965,7 @@ void migration_from_schema_1(void **state)
     load_v1(f);
     assert_int_equal(user_version(f), 1);
     assert_int_equal(fx_reopen(f, f->key), FSE_OK);
-    assert_int_equal(user_version(f), 3);
+    assert_int_equal(user_version(f), STORE_SCHEMA_VERSION);
 
     /* Old records: no visibility sealed, the new column's default 0. */
     assert_int_equal(fse_store_doc_get(&got, f->s, "u^OLD1"), FSE_OK);
@@ -1001,7 +1001,7 @@ void migration_from_schema_1(void **state)
 
     /* Reopening does not migrate again. */
     assert_int_equal(fx_reopen(f, f->key), FSE_OK);
-    assert_int_equal(user_version(f), 3);
+    assert_int_equal(user_version(f), STORE_SCHEMA_VERSION);
     assert_int_equal(fse_store_doc_list_patient(&l, NULL, f->s, FX_PATIENT_CF, 0, 0), FSE_OK);
     assert_string_equal(uids(buf, sizeof(buf), l), "u^NEW1,u^OLD1,u^OLD3");
     fse_store_doc_list_free(l);
