@@ -190,6 +190,7 @@ typedef struct pt_wdoc {
 
 typedef struct pt_patient {
     char cf[17];
+    const char *birth; /* yyyy-mm-dd, as registered */
     bool minor;
     pt_consent consent;
     pt_wdoc docs[PT_MAX_DOCS];
@@ -251,5 +252,6 @@ void pt_report(pt_world *w, const char *fmt, ...) FSE_PRINTF(2, 3);
 void pt_test_access_matrix(void **state);
 void pt_test_consent_revocation(void **state);
 void pt_test_tutela_publication(void **state);
+void pt_test_relations_in_time(void **state);
 
 #endif /* FSE_TEST_PT_H */

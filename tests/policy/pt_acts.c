@@ -7,7 +7,8 @@
  * pt_oracle_act says which is which. Runs after the access matrix, on its
  * world; the acts leave the policy's inputs as they were (the consent is
  * prevenzione-regione, the visibility change sets a bit that is already
- * clear, the delegate added is ended).
+ * clear, the delegate added is ended). Then the professionals' acts and
+ * the registry of docs/consult.md, by the roles that may and may not.
  */
 #include "pt.h"
 
@@ -105,6 +106,96 @@ static int act(pt_world *w, pt_conn *k, const pt_patient *p, const pt_who *who, 
     return status;
 }
 
+/* One professional act or registry write and the status docs/consult.md
+ * gives it (0: any 2xx). */
+typedef struct pro_case {
+    const char *what;
+    const char *method;
+    const char *path; /* NULL: the registry path of the patient */
+    const char *role;
+    const char *purpose;
+    const char *body_tpl; /* @P@ is the patient; NULL: the registry body */
+    int want;
+} pro_case;
+
+static const pro_case pro_cases[] = {
+    {"care declaration by a doctor", "POST", "/consult/v1/care-declarations", "APR", "TREATMENT",
+     "{\"patient\":\"@P@\",\"declaration\":\"Presa in carico\",\"days\":30}", 0},
+    {"care declaration by a nurse", "POST", "/consult/v1/care-declarations", "INF", "TREATMENT",
+     "{\"patient\":\"@P@\",\"declaration\":\"Presa in carico\",\"days\":365}", 0},
+    {"care declaration of 0 days", "POST", "/consult/v1/care-declarations", "APR", "TREATMENT",
+     "{\"patient\":\"@P@\",\"declaration\":\"Presa in carico\",\"days\":0}", 400},
+    {"care declaration of 366 days", "POST", "/consult/v1/care-declarations", "APR", "TREATMENT",
+     "{\"patient\":\"@P@\",\"declaration\":\"Presa in carico\",\"days\":366}", 400},
+    {"care declaration by the patient", "POST", "/consult/v1/care-declarations", "ASS", "PERSONAL",
+     "{\"patient\":\"@P@\",\"declaration\":\"Presa in carico\",\"days\":30}", 403},
+    {"care declaration by an administrator", "POST", "/consult/v1/care-declarations", "OAM",
+     "TREATMENT", "{\"patient\":\"@P@\",\"declaration\":\"Presa in carico\",\"days\":30}", 403},
+    {"emergency access by a doctor", "POST", "/consult/v1/emergency-access", "AAS", "EMERGENCY",
+     "{\"patient\":\"@P@\",\"reason\":\"Paziente incosciente in pronto soccorso\"}", 0},
+    {"emergency access by a nurse", "POST", "/consult/v1/emergency-access", "INF", "EMERGENCY",
+     "{\"patient\":\"@P@\",\"reason\":\"Paziente incosciente in pronto soccorso\"}", 0},
+    {"emergency access by a pharmacist", "POST", "/consult/v1/emergency-access", "FAR", "EMERGENCY",
+     "{\"patient\":\"@P@\",\"reason\":\"Paziente incosciente in farmacia\"}", 403},
+    {"emergency access by the patient", "POST", "/consult/v1/emergency-access", "ASS", "PERSONAL",
+     "{\"patient\":\"@P@\",\"reason\":\"Paziente incosciente in pronto soccorso\"}", 403},
+    {"emergency access with purpose TREATMENT", "POST", "/consult/v1/emergency-access", "AAS",
+     "TREATMENT", "{\"patient\":\"@P@\",\"reason\":\"Paziente incosciente in pronto soccorso\"}",
+     403},
+    {"registry by OAM", "PUT", NULL, "OAM", "ADMINISTRATIVE", NULL, 0},
+    {"registry by NOR", "PUT", NULL, "NOR", "ADMINISTRATIVE", NULL, 0},
+    {"registry by a doctor", "PUT", NULL, "APR", "ADMINISTRATIVE", NULL, 403},
+    {"registry by OAM for TREATMENT", "PUT", NULL, "OAM", "TREATMENT", NULL, 403},
+    {"registry by the patient", "PUT", NULL, "ASS", "PERSONAL", NULL, 403},
+};
+
+/* docs/consult.md "Professional acts" and "Registry": who may send them.
+ * Acts that succeed are made by people the world does not use. */
+static void professional_acts(pt_world *w, pt_conn *k, size_t *n_checked)
+{
+    const pt_patient *p = &w->patients[1];
+    size_t i;
+
+    for (i = 0; i < sizeof(pro_cases) / sizeof(pro_cases[0]); i++) {
+        const pro_case *c = &pro_cases[i];
+        char sub[17];
+        char path[160];
+        char body[400];
+        pt_who who = {sub, c->role, c->purpose, p->cf, pt_locality(3)};
+        pt_resp r;
+        bool ok;
+
+        pt_cf(sub, 3100u + (unsigned)i, 71, 3, 3);
+        if (strcmp(c->role, "ASS") == 0) {
+            who.sub = p->cf;
+        }
+        if (c->path == NULL) {
+            snprintf(path, sizeof(path), "/admin/v1/patients/%s", p->cf);
+            snprintf(body, sizeof(body),
+                     "{\"birth_date\":\"%s\",\"region\":\"120\",\"gp\":\"%s\","
+                     "\"gp_from\":\"2020-01-01\"}",
+                     p->birth, w->cf[PT_RS_GP]);
+        } else {
+            const char *at = strstr(c->body_tpl, "@P@");
+
+            assert_non_null(at);
+            snprintf(path, sizeof(path), "%s", c->path);
+            snprintf(body, sizeof(body), "%.*s%s%s", (int)(at - c->body_tpl), c->body_tpl, p->cf,
+                     at + 3);
+        }
+        pt_call(k, &r, c->method, path, &who, body);
+        atomic_fetch_add(&w->requests, 1);
+        (*n_checked)++;
+        ok = c->want == 0 ? r.status >= 200 && r.status <= 299 : r.status == c->want;
+        if (!ok) {
+            pt_report(w, "[patient %s | %s: role %s, purpose %s]: %s %s answered %d (docs: %s%d)",
+                      p->cf, c->what, c->role, c->purpose, c->method, path, r.status,
+                      c->want == 0 ? "2xx" : "", c->want);
+        }
+        pt_resp_free(&r);
+    }
+}
+
 void pt_acts_check(pt_world *w, pt_conn *k, size_t *n_checked)
 {
     /* an adult with consents, a minor, the adult whose parent record ended */
@@ -141,4 +232,5 @@ void pt_acts_check(pt_world *w, pt_conn *k, size_t *n_checked)
             }
         }
     }
+    professional_acts(w, k, n_checked);
 }

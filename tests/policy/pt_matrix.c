@@ -711,7 +711,8 @@ void pt_test_access_matrix(void **state)
                   "%zu purposes x 3 emergency states), %zu document decisions checked by search, "
                   "%zu requests (%zu search pages, %zu counts, %zu reads, %zu Binary, %zu denials "
                   "compared with an unknown id; %zu hidden documents all read while denied; %zu "
-                  "combinations after the consent confirmed at 18; %zu citizen acts), %.1f s, %zu "
+                  "combinations after the consent confirmed at 18; %zu citizen and professional "
+                  "acts), %.1f s, %zu "
                   "discrepancies\n",
                   atomic_load(&w->combinations), w->n_patients, PT_RS_COUNT, N_ROLES, N_PURPOSES,
                   atomic_load(&rn.decisions), atomic_load(&w->requests), atomic_load(&rn.searches),

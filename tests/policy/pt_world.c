@@ -461,7 +461,8 @@ void pt_world_build(pt_world *w, pt_conn *k)
         } else {
             pt_cf(p->cf, (unsigned)i, 8, 1, 2);
         }
-        registry(w, k, p, p->minor ? MINOR_BIRTH : ADULT_BIRTH);
+        p->birth = p->minor ? MINOR_BIRTH : ADULT_BIRTH;
+        registry(w, k, p, p->birth);
         delegate(w, k, p, PT_RS_PARENT, "parent");
         consents(w, k, p, true);
     }

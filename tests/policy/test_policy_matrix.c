@@ -4,7 +4,8 @@
  * the fse_consult routes, and the gateway for publication): the access
  * matrix generated from the policy table of docs/policy.md (pt_matrix.c),
  * consent revocation with the access log and the audit chain, and
- * maggior tutela documents hidden on arrival (pt_accept.c).
+ * maggior tutela documents hidden on arrival (pt_accept.c), relations
+ * that count only while in force (pt_time.c).
  */
 #include "pt.h"
 
@@ -16,6 +17,7 @@ int main(int argc, char **argv)
         cmocka_unit_test(pt_test_access_matrix),
         cmocka_unit_test(pt_test_consent_revocation),
         cmocka_unit_test(pt_test_tutela_publication),
+        cmocka_unit_test(pt_test_relations_in_time),
     };
 
     /* A peer closing a keep-alive connection must fail a write, not kill
