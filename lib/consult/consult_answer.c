@@ -23,6 +23,7 @@ static const status_row status_table[] = {
     {401, "login", FSE_HTTP_PROBLEM_UNAUTHORIZED},
     {403, "forbidden", FSE_HTTP_PROBLEM_ACCESS_DENIED},
     {404, "not-found", FSE_HTTP_PROBLEM_RECORD_NOT_FOUND},
+    {405, "not-supported", FSE_HTTP_PROBLEM_METHOD_NOT_ALLOWED},
     {406, "not-supported", FSE_HTTP_PROBLEM_INVALID_FORMAT},
     {409, "conflict", FSE_HTTP_PROBLEM_CONFLICT},
     {500, "exception", FSE_HTTP_PROBLEM_GENERIC_ERROR},
@@ -119,4 +120,15 @@ fse_err fse_consult__internal(cs_ctx *ctx, const char *what)
     fse_consult__log(ctx->c, FSE_HTTP_LOG_ERROR, "module=consult event=failure step=%s code=%d msg=\"%s\"",
                      what, (int)e->code, e->message);
     return fse_consult__fail(ctx, 500, "Errore interno del servizio di consultazione");
+}
+
+fse_err fse_consult__unknown(cs_ctx *ctx)
+{
+    return fse_consult__fail(ctx, 404, "Risorsa o operazione FHIR non supportata");
+}
+
+fse_err fse_consult__not_allowed(cs_ctx *ctx)
+{
+    (void)fse_http_set_header(ctx->req, "Allow", "GET, HEAD");
+    return fse_consult__fail(ctx, 405, "Metodo non consentito: l'API di consultazione e' in sola lettura");
 }

@@ -21,6 +21,26 @@ static const cap_param docref_params[] = {
 static const cap_param patient_params[] = {{"identifier", "token"}, {NULL, NULL}};
 static const cap_param audit_params[] = {{"patient.identifier", "token"}, {NULL, NULL}};
 
+static const cap_param clinical_params[] = {
+    {"patient.identifier", "token"}, {"code", "token"}, {NULL, NULL}};
+
+/* The clinical resource types of the regional store (lib/eds). */
+static const char *const clinical_types[] = {
+    "AllergyIntolerance", "Condition",         "Immunization",     "Observation",
+    "MedicationStatement", "MedicationRequest", "Procedure",        "DiagnosticReport",
+};
+
+static void summary_operation(fse_json *w)
+{
+    fse_json_key(w, "operation");
+    fse_json_array_begin(w);
+    fse_json_object_begin(w);
+    fse_json_kv_string(w, "name", "summary");
+    fse_json_kv_string(w, "definition", "http://hl7.org/fhir/uv/ips/OperationDefinition/summary");
+    fse_json_object_end(w);
+    fse_json_array_end(w);
+}
+
 static void resource(fse_json *w, const char *type, bool read, bool search,
                      const cap_param *params)
 {
@@ -49,6 +69,9 @@ static void resource(fse_json *w, const char *type, bool read, bool search,
             fse_json_object_end(w);
         }
         fse_json_array_end(w);
+    }
+    if (strcmp(type, "Patient") == 0) {
+        summary_operation(w);
     }
     fse_json_object_end(w);
 }
@@ -92,6 +115,9 @@ fse_err fse_consult__metadata(cs_ctx *ctx)
     resource(&w, "Binary", true, false, NULL);
     resource(&w, "Patient", true, true, patient_params);
     resource(&w, "AuditEvent", false, true, audit_params);
+    for (size_t i = 0; i < sizeof(clinical_types) / sizeof(clinical_types[0]); i++) {
+        resource(&w, clinical_types[i], false, true, clinical_params);
+    }
     fse_json_array_end(&w);
     fse_json_object_end(&w);
     fse_json_array_end(&w);

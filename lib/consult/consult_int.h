@@ -85,7 +85,7 @@ typedef struct cs_token_entry {
 } cs_token_entry;
 
 /* Most routes: the table in consult_routes.c is checked against it. */
-#define CS_MAX_ROUTES 32u
+#define CS_MAX_ROUTES 48u
 
 /* What a registered route hands its handler: the service and its row of
  * the route table. */
@@ -299,7 +299,9 @@ fse_err fse_consult__read_binary(cs_ctx *ctx);      /* GET /fhir/Binary/{id} */
 fse_err fse_consult__search_patient(cs_ctx *ctx);   /* GET /fhir/Patient */
 fse_err fse_consult__read_patient(cs_ctx *ctx);     /* GET /fhir/Patient/{id} */
 fse_err fse_consult__search_audit(cs_ctx *ctx);     /* GET /fhir/AuditEvent */
-fse_err fse_consult__metadata(cs_ctx *ctx);         /* GET /fhir/metadata */
+fse_err fse_consult__metadata(cs_ctx *ctx);
+fse_err fse_consult__unknown(cs_ctx *ctx);     /* GET /fhir/... no resource: 404 */
+fse_err fse_consult__not_allowed(cs_ctx *ctx); /* other methods under /fhir: 405 */         /* GET /fhir/metadata */
 fse_err fse_consult__summary(cs_ctx *ctx);          /* GET /fhir/Patient/{id}/$summary */
 fse_err fse_consult__search_resources(cs_ctx *ctx); /* GET /fhir/{type} (consult_summary.c) */
 

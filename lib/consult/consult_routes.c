@@ -81,6 +81,12 @@ static const cs_route routes[] = {
     {"GET", "/fhir/Patient/{id}/$summary", "SUMMARY", true, true, fse_consult__summary},
     /* After every literal /fhir/X route: the clinical resources of one type. */
     {"GET", "/fhir/{type}", "RESOURCE_SEARCH", true, true, fse_consult__search_resources},
+    /* Last: what no route above takes under /fhir answers as FHIR does. */
+    {"GET", "/fhir/*", "UNKNOWN", true, false, fse_consult__unknown},
+    {"POST", "/fhir/*", "UNKNOWN", true, false, fse_consult__not_allowed},
+    {"PUT", "/fhir/*", "UNKNOWN", true, false, fse_consult__not_allowed},
+    {"PATCH", "/fhir/*", "UNKNOWN", true, false, fse_consult__not_allowed},
+    {"DELETE", "/fhir/*", "UNKNOWN", true, false, fse_consult__not_allowed},
 };
 
 #define N_ROUTES (sizeof(routes) / sizeof(routes[0]))
