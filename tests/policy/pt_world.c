@@ -224,6 +224,7 @@ static void care(pt_world *w, pt_conn *k, const pt_patient *p)
 
 static pt_wdoc *add_doc(pt_patient *p, const char *loinc, unsigned vis, pt_facility fac)
 {
+    char cf[sizeof(p->cf)];
     pt_wdoc *d;
 
     assert_true(p->n_docs < PT_MAX_DOCS);
@@ -232,7 +233,9 @@ static pt_wdoc *add_doc(pt_patient *p, const char *loinc, unsigned vis, pt_facil
     d->loinc = loinc;
     d->vis = vis;
     d->fac = fac;
-    snprintf(d->unique_id, sizeof(d->unique_id), "2.16.840.1.113883.2.9.2.120.4.4^%s.%zu", p->cf,
+    /* The document lives inside the patient: format from a copy of the code. */
+    memcpy(cf, p->cf, sizeof(cf));
+    snprintf(d->unique_id, sizeof(d->unique_id), "2.16.840.1.113883.2.9.2.120.4.4^%s.%zu", cf,
              p->n_docs);
     p->n_docs++;
     return d;
