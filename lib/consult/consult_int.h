@@ -18,6 +18,7 @@
  *   consult_read.c     DocumentReference/{id}, Binary, Patient, metadata,
  *                      AuditEvent
  *   consult_citizen.c  consents, visibility, delegates, log, notifications
+ *   consult_taccuino.c the patient's taccuino (notes, files)
  *   consult_pro.c      care declarations, emergency access, the registry
  * The public API is fse/consult.h; docs/consult.md and docs/policy.md.
  */
@@ -314,6 +315,12 @@ fse_err fse_consult__delegate_delete(cs_ctx *ctx);
 fse_err fse_consult__access_log(cs_ctx *ctx);
 fse_err fse_consult__notifications_get(cs_ctx *ctx);
 fse_err fse_consult__notifications_put(cs_ctx *ctx);
+
+/* The taccuino (consult_taccuino.c). */
+fse_err fse_consult__taccuino_get(cs_ctx *ctx);
+fse_err fse_consult__taccuino_post(cs_ctx *ctx);
+fse_err fse_consult__taccuino_file(cs_ctx *ctx);
+fse_err fse_consult__taccuino_delete(cs_ctx *ctx);
 
 fse_err fse_consult__care_post(cs_ctx *ctx);
 fse_err fse_consult__emergency_post(cs_ctx *ctx);
