@@ -86,6 +86,11 @@ void pt_clock_set(int64_t ms);
  * (two digits as in a CF) on month/day: out has 17 bytes. */
 void pt_cf(char out[17], unsigned i, int year, int month, int day);
 
+/* Store a small document of patient cf (fake PDF and CDA) by facility
+ * (an XON) with visibility bits; its node id in id_out. */
+void pt_put_doc(fse_store *s, const char *cf, const char *loinc, const char *unique_id,
+                const char *facility, unsigned vis, char id_out[FSE_STORE_ID_LEN]);
+
 /* ---- Tokens ------------------------------------------------------------- */
 
 /* Who acts: the token's claims. */
@@ -253,5 +258,6 @@ void pt_test_access_matrix(void **state);
 void pt_test_consent_revocation(void **state);
 void pt_test_tutela_publication(void **state);
 void pt_test_relations_in_time(void **state);
+void pt_test_access_log_names_no_hidden_document(void **state);
 
 #endif /* FSE_TEST_PT_H */

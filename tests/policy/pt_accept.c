@@ -39,33 +39,6 @@ static void expect_2xx(const pt_resp *r, const char *what)
     }
 }
 
-/* Store one small document of patient cf; its node id in id_out. */
-static void put_doc(fse_store *s, const char *cf, const char *loinc, const char *unique_id,
-                    const char *facility, char id_out[FSE_STORE_ID_LEN])
-{
-    fse_store_doc_meta m;
-    char patient_id[64];
-    char pdf[256];
-
-    snprintf(patient_id, sizeof(patient_id), "%s^^^&2.16.840.1.113883.2.9.4.3.2&ISO", cf);
-    snprintf(pdf, sizeof(pdf), "%%PDF-1.4\n%% %s\n%%%%EOF\n", unique_id);
-    memset(&m, 0, sizeof(m));
-    m.unique_id = unique_id;
-    m.repository_id = "2.16.840.1.113883.2.9.2.120.4.5.1";
-    m.patient_id = patient_id;
-    m.class_code = "REF";
-    m.type_code = loinc;
-    m.author_person = "RSSMRA80A01H501U^^^^^^^^&2.16.840.1.113883.2.9.4.3.2&ISO";
-    m.author_role = "APR";
-    m.author_institution = facility;
-    m.confidentiality_code = "N";
-    m.creation_time = "20251201100000";
-    assert_int_equal(fse_store_doc_put(s, &m, (const uint8_t *)pdf, strlen(pdf),
-                                       (const uint8_t *)"<ClinicalDocument/>", 19,
-                                       atomic_load(&pt_now_ms), id_out),
-                     FSE_OK);
-}
-
 /* Search total for who (-1 when not 200). */
 static long long search_total(pt_conn *k, const pt_who *who)
 {
@@ -277,9 +250,9 @@ void pt_test_consent_revocation(void **state)
         expect_2xx(&r, "registry PUT");
         pt_resp_free(&r);
     }
-    put_doc(n.store, cf, "11502-2", lab_unique, pt_locality(PT_FAC_Q), lab);
-    put_doc(n.store, cf, PT_LOINC_PSS, "2.16.840.1.113883.2.9.2.120.4.4^CONSENT.PSS",
-            pt_locality(PT_FAC_Q), pss);
+    pt_put_doc(n.store, cf, "11502-2", lab_unique, pt_locality(PT_FAC_Q), 0, lab);
+    pt_put_doc(n.store, cf, PT_LOINC_PSS, "2.16.840.1.113883.2.9.2.120.4.4^CONSENT.PSS",
+               pt_locality(PT_FAC_Q), 0, pss);
     pt_unknown_id(unknown, 77);
     consent_put(&k, cf, true);
     {

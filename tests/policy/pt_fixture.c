@@ -199,6 +199,36 @@ int pt_teardown(void **state)
     return 0;
 }
 
+/* ---- Documents ---------------------------------------------------------- */
+
+void pt_put_doc(fse_store *s, const char *cf, const char *loinc, const char *unique_id,
+                const char *facility, unsigned vis, char id_out[FSE_STORE_ID_LEN])
+{
+    fse_store_doc_meta m;
+    char patient_id[64];
+    char pdf[256];
+
+    snprintf(patient_id, sizeof(patient_id), "%s^^^&2.16.840.1.113883.2.9.4.3.2&ISO", cf);
+    snprintf(pdf, sizeof(pdf), "%%PDF-1.4\n%% %s\n%%%%EOF\n", unique_id);
+    memset(&m, 0, sizeof(m));
+    m.unique_id = unique_id;
+    m.repository_id = "2.16.840.1.113883.2.9.2.120.4.5.1";
+    m.patient_id = patient_id;
+    m.class_code = "REF";
+    m.type_code = loinc;
+    m.author_person = "RSSMRA80A01H501U^^^^^^^^&2.16.840.1.113883.2.9.4.3.2&ISO";
+    m.author_role = "APR";
+    m.author_institution = facility;
+    m.confidentiality_code = "N";
+    m.creation_time = "20251201100000";
+    m.visibility = vis;
+    if (fse_store_doc_put(s, &m, (const uint8_t *)pdf, strlen(pdf),
+                          (const uint8_t *)"<ClinicalDocument/>", 19, atomic_load(&pt_now_ms),
+                          id_out) != FSE_OK) {
+        fail_msg("doc put: %s", fse_error_last()->message);
+    }
+}
+
 /* ---- Codici fiscali ----------------------------------------------------- */
 
 /* Check character of the first 15 characters (DM 23/12/1976). */

@@ -29,29 +29,10 @@ typedef struct tcase {
 
 static void put_doc(tcase *t, const char *cf, const char *loinc, int n, char *id_out)
 {
-    fse_store_doc_meta m;
-    char patient_id[64];
     char unique[96];
-    char pdf[160];
 
-    snprintf(patient_id, sizeof(patient_id), "%s^^^&2.16.840.1.113883.2.9.4.3.2&ISO", cf);
     snprintf(unique, sizeof(unique), "2.16.840.1.113883.2.9.2.120.4.4^TIME.%s.%d", cf, n);
-    snprintf(pdf, sizeof(pdf), "%%PDF-1.4\n%% %s\n%%%%EOF\n", unique);
-    memset(&m, 0, sizeof(m));
-    m.unique_id = unique;
-    m.repository_id = "2.16.840.1.113883.2.9.2.120.4.5.1";
-    m.patient_id = patient_id;
-    m.class_code = "REF";
-    m.type_code = loinc;
-    m.author_person = "RSSMRA80A01H501U^^^^^^^^&2.16.840.1.113883.2.9.4.3.2&ISO";
-    m.author_role = "APR";
-    m.author_institution = pt_locality(PT_FAC_Q);
-    m.confidentiality_code = "N";
-    m.creation_time = "20251201100000";
-    assert_int_equal(fse_store_doc_put(t->n.store, &m, (const uint8_t *)pdf, strlen(pdf),
-                                       (const uint8_t *)"<ClinicalDocument/>", 19,
-                                       atomic_load(&pt_now_ms), id_out),
-                     FSE_OK);
+    pt_put_doc(t->n.store, cf, loinc, unique, pt_locality(PT_FAC_Q), 0, id_out);
 }
 
 /* A call that must succeed; the answer's "id" member when it has one. */

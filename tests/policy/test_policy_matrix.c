@@ -5,7 +5,8 @@
  * matrix generated from the policy table of docs/policy.md (pt_matrix.c),
  * consent revocation with the access log and the audit chain, and
  * maggior tutela documents hidden on arrival (pt_accept.c), relations
- * that count only while in force (pt_time.c).
+ * that count only while in force (pt_time.c), and the access log that
+ * must not name documents hidden from its reader (pt_leaks.c).
  */
 #include "pt.h"
 
@@ -18,6 +19,7 @@ int main(int argc, char **argv)
         cmocka_unit_test(pt_test_consent_revocation),
         cmocka_unit_test(pt_test_tutela_publication),
         cmocka_unit_test(pt_test_relations_in_time),
+        cmocka_unit_test(pt_test_access_log_names_no_hidden_document),
     };
 
     /* A peer closing a keep-alive connection must fail a write, not kill
