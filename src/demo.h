@@ -27,6 +27,7 @@
 #include "fse/http.h"
 #include "fse/jwt.h"
 #include "fse/util.h"
+#include "fse/web.h"
 
 typedef struct demo_args {
     const char *dir;
@@ -121,6 +122,11 @@ fse_err demo_idp_routes(demo_idp *idp, fse_http_server *srv);
 /* Replace the people listed (copied; safe while the server runs). */
 void demo_idp_set_people(demo_idp *idp, const demo_people *p);
 
+/* The provider as the web pages' login (an fse_web_idp_fn; ud is the
+ * demo_idp): the same checks and pair as POST /demo/idp/token. */
+fse_err demo_idp_web_login(void *ud, fse_http_req *req, const fse_web_login *login, char **auth_out,
+                           char **sig_out, int64_t *ttl_s_out);
+
 /* NULL: no-op. The server must have been stopped first. */
 void demo_idp_free(demo_idp *idp);
 
@@ -135,6 +141,8 @@ typedef struct demo_node {
     fse_eds *eds; /* the regional clinical store: the gateway's FHIR hook */
     fse_consult *cs;
     demo_idp *idp;
+    fse_web *web;   /* the web pages and their sessions (lib/web) */
+    bool web_pages; /* the pages of web/ are served */
     fse_http_server *srv;
     uint16_t port;
     char base_url[64]; /* http://127.0.0.1:<port>/v1 */

@@ -686,5 +686,11 @@ bool demo_consult_curl(const demo_node *n, int64_t iat)
            "       -d '{\"cf\": \"%s\", \"role\": \"APR\", \"patient\": \"%s\", "
            "\"purpose\": \"TREATMENT\", \"organization\": \"%s\"}'\n",
            n->host, n->host, gp->cf, p->cf, DEMO_REGION);
+    if (n->web_pages) {
+        printf("\n  # the web pages (log in with the demo identity provider)\n"
+               "  citizen portal  http://%s/cittadino/\n"
+               "  clinician view  http://%s/medico/\n",
+               n->host, n->host);
+    }
     return true;
 }

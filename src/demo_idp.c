@@ -4,7 +4,8 @@
  * consultation token pair (fse_jwt_make_pair, op READ, docs/consult.md
  * "Tokens") for the person, role, patient, purpose and facility asked, and
  * GET /demo/idp/people lists the demo's people so that a page can offer a
- * login list.
+ * login list; demo_idp_web_login is the same provider as the web pages'
+ * login callback (fse/web.h).
  *
  * Owns the two routes, the validation of the token request (400
  * problem+json on bad input), the kinds of person with their role and
@@ -413,15 +414,10 @@ static bool parse_token_req(demo_idp *idp, token_req *t, json_t *body, char *why
     return true;
 }
 
-/* Issue the pair of t and answer it. */
-static fse_err issue(demo_idp *idp, fse_http_req *req, const token_req *t)
+/* Sign the pair of t (*auth_out and *sig_out fse_malloc'd). */
+static fse_err make_pair(demo_idp *idp, const token_req *t, char **auth_out, char **sig_out)
 {
     fse_jwt_pair_opts o = FSE_JWT_PAIR_OPTS_INIT;
-    char *auth = NULL;
-    char *sig = NULL;
-    fse_buf b;
-    fse_json w;
-    fse_err rc;
 
     o.op = FSE_JWT_OP_READ;
     o.audience = idp->audience;
@@ -435,8 +431,20 @@ static fse_err issue(demo_idp *idp, fse_http_req *req, const token_req *t)
     o.application_vendor = "FSE DEMO IDP";
     o.iat = (int64_t)time(NULL);
     o.validity = IDP_VALIDITY_S;
+    return fse_jwt_make_pair(auth_out, sig_out, idp->signer, &o);
+}
+
+/* Issue the pair of t and answer it. */
+static fse_err issue(demo_idp *idp, fse_http_req *req, const token_req *t)
+{
+    char *auth = NULL;
+    char *sig = NULL;
+    fse_buf b;
+    fse_json w;
+    fse_err rc;
+
     fse_buf_init(&b, IDP_MAX_ANSWER);
-    rc = fse_jwt_make_pair(&auth, &sig, idp->signer, &o);
+    rc = make_pair(idp, t, &auth, &sig);
     if (rc == FSE_OK) {
         fse_json_init(&w, &b);
         fse_json_object_begin(&w);
@@ -453,6 +461,36 @@ static fse_err issue(demo_idp *idp, fse_http_req *req, const token_req *t)
     fse_buf_free(&b);
     wipe_free(auth);
     wipe_free(sig);
+    return rc;
+}
+
+fse_err demo_idp_web_login(void *ud, fse_http_req *req, const fse_web_login *login, char **auth_out,
+                           char **sig_out, int64_t *ttl_s_out)
+{
+    demo_idp *idp = ud;
+    json_t *body = json_object();
+    char why[256];
+    token_req t;
+    fse_err rc;
+
+    (void)req; /* the demo trusts the form: it stands in for SPID/CIE */
+    if (body == NULL || json_object_set_new(body, "cf", json_string(login->cf)) != 0 ||
+        json_object_set_new(body, "role", json_string(login->role)) != 0 ||
+        json_object_set_new(body, "patient", json_string(login->patient)) != 0 ||
+        json_object_set_new(body, "purpose", json_string(login->purpose)) != 0 ||
+        json_object_set_new(body, "organization", json_string(login->organization)) != 0 ||
+        (login->locality != NULL &&
+         json_object_set_new(body, "locality", json_string(login->locality)) != 0)) {
+        json_decref(body);
+        return fse_error_set(FSE_E_NOMEM, "demo", "identity provider: out of memory");
+    }
+    if (!parse_token_req(idp, &t, body, why, sizeof(why))) {
+        rc = fse_error_set(FSE_E_ARG, "demo", "identity provider: %s", why);
+    } else {
+        rc = make_pair(idp, &t, auth_out, sig_out);
+        *ttl_s_out = IDP_VALIDITY_S;
+    }
+    json_decref(body);
     return rc;
 }
 

@@ -273,7 +273,25 @@ static fse_err consult_new(demo_node *n, const char *const *ca_files)
     co.n_slots = (unsigned)n->cfg.server.threads;
     co.log = log_line;
     co.log_ud = n->log;
+    co.session = fse_web_consult_session;
+    co.session_ud = n->web;
     return fse_consult_new(&n->cs, &co);
+}
+
+/* The web pages (the project's web/ when present) with the demo identity
+ * provider as their login. */
+static fse_err web_new(demo_node *n)
+{
+    fse_web_opts wo = FSE_WEB_OPTS_INIT;
+
+    wo.static_dir =
+        access(FSE_SOURCE_DIR "/web/index.html", R_OK) == 0 ? FSE_SOURCE_DIR "/web" : NULL;
+    n->web_pages = wo.static_dir != NULL;
+    wo.idp = demo_idp_web_login;
+    wo.idp_ud = n->idp;
+    wo.log = log_line;
+    wo.log_ud = n->log;
+    return fse_web_new(&n->web, &wo);
 }
 
 /* Build the gateway, the consultation service, the identity provider and
@@ -333,6 +351,9 @@ static fse_err node_start(demo_node *n)
         rc = demo_idp_new(&n->idp, n->signer, n->cfg.jwt.audience);
     }
     if (rc == FSE_OK) {
+        rc = web_new(n);
+    }
+    if (rc == FSE_OK) {
         rc = consult_new(n, ca_files);
     }
     if (rc == FSE_OK) {
@@ -347,6 +368,9 @@ static fse_err node_start(demo_node *n)
     }
     if (rc == FSE_OK) {
         rc = demo_idp_routes(n->idp, n->srv);
+    }
+    if (rc == FSE_OK) {
+        rc = fse_web_routes(n->web, n->srv); /* last: the pages take any other GET */
     }
     if (rc == FSE_OK) {
         rc = fse_gateway_worker_start(n->gw);
@@ -368,6 +392,8 @@ static void node_stop(demo_node *n)
     n->eds = NULL;
     fse_consult_free(n->cs);
     demo_idp_free(n->idp);
+    fse_web_free(n->web);
+    n->web = NULL;
     n->srv = NULL;
     n->gw = NULL;
     n->cs = NULL;
