@@ -199,10 +199,11 @@ void pt_serve_start(pt_serve *s)
     f = fopen(s->conf, "w");
     assert_non_null(f);
     fprintf(f,
-            "server.port = 0\nserver.threads = 2\nserver.rate_limit = 0\n"
+            "server.port = 0\nserver.threads = 2\n"
             "server.pades_check = false\nstore.path = %s\nstore.master_key = %s\n"
-            "jwt.ca_file = %s\njwt.audience = %s\nvalidate.rules_dir = %s\nlog.level = warn\n",
-            s->db, s->key, pt.ca_path, PT_AUD, FSE_RULES_DIR);
+            "jwt.ca_file = %s\njwt.audience = %s\nvalidate.rules_dir = %s\nlog.level = warn\n%s",
+            s->db, s->key, pt.ca_path, PT_AUD, FSE_RULES_DIR,
+            s->extra_conf != NULL ? s->extra_conf : "");
     assert_int_equal(fclose(f), 0);
     assert_int_equal(pipe(out), 0);
     s->pid = fork();

@@ -21,7 +21,8 @@ typedef struct pt_serve {
     char log[PATH_MAX + 16];
     pid_t pid;
     uint16_t port;
-    char *auth; /* the pair every call with a token carries */
+    const char *extra_conf; /* more config lines, or NULL */
+    char *auth;             /* the pair every call with a token carries */
     char *sig;
     size_t curls;
 } pt_serve;

@@ -143,6 +143,7 @@ static int setup(void **state)
     /* fse serve reads the real clock. */
     pt_clock_set((int64_t)time(NULL) * 1000);
     pt_serve_init(&f.s, "policy-fhir");
+    f.s.extra_conf = "server.rate_limit = 0\n";
     plan();
     store_docs();
     pt_serve_start(&f.s);
@@ -556,6 +557,47 @@ static void test_method_not_allowed_is_operation_outcome(void **state)
     pt_curl_free(&o);
 }
 
+/* docs/consult.md: "Errors are OperationOutcome ... 429": a node with a
+ * rate limit answers the request over it on a /fhir path as an
+ * OperationOutcome. */
+static void test_rate_limit_is_operation_outcome(void **state)
+{
+    pt_serve s;
+    pt_curl_out o;
+    char ct[256];
+    int i;
+    int status = 0;
+
+    (void)state;
+    pt_serve_init(&s, "policy-fhir-rate");
+    s.extra_conf = "server.rate_limit = 3\n";
+    pt_serve_start(&s);
+    for (i = 0; i < 6 && status != 429; i++) {
+        pt_curl(&s, &o, "GET", "/fhir/metadata", false, NULL);
+        status = o.status;
+        if (status != 429) {
+            pt_curl_free(&o);
+        }
+    }
+    f.s.curls += s.curls;
+    pt_serve_stop(&s);
+    if (status != 429) {
+        fail_msg("no 429 after %d requests with server.rate_limit = 3", i);
+    }
+    pt_curl_header(&o, "Content-Type", ct, sizeof(ct));
+    if (strcasecmp(ct, FHIR_JSON) != 0) {
+        char body[512];
+
+        snprintf(body, sizeof(body), "%s", o.body);
+        pt_curl_free(&o);
+        fail_msg("GET /fhir/metadata over the rate limit: 429 as \"%s\" (%s), docs/consult.md: an "
+                 "OperationOutcome (%s)",
+                 ct, body, FHIR_JSON);
+    }
+    fh_expect_outcome(&o, 429, NULL, "over the rate limit");
+    pt_curl_free(&o);
+}
+
 static void test_reads(void **state)
 {
     const char *accept[] = {"Accept: application/fhir+json", NULL};
@@ -664,6 +706,7 @@ int main(void)
         cmocka_unit_test(fh_test_strict_and_lenient),
         cmocka_unit_test(test_errors),
         cmocka_unit_test(test_method_not_allowed_is_operation_outcome),
+        cmocka_unit_test(test_rate_limit_is_operation_outcome),
         cmocka_unit_test(test_reads),
         cmocka_unit_test(test_patient_and_audit),
     };
