@@ -8,8 +8,9 @@
  * regional clinical store, fse/eds.h) and fse_consult_opts, the reading of
  * the TLS files, the signal handlers, the log and access-log lines on stderr, and
  * the exit code (0 clean shutdown, 1 shutdown with requests cut, 2 usage,
- * configuration or start-up error). The endpoints are lib/gateway's, the
- * transport lib/http's.
+ * configuration or start-up error). The endpoints are lib/gateway's and
+ * lib/consult's, the web pages and their sessions lib/web's (web.*, without
+ * an identity provider), the transport lib/http's.
  */
 #include <signal.h>
 #include <stdio.h>
@@ -22,6 +23,7 @@
 #include "fse/eds.h"
 #include "fse/gateway.h"
 #include "fse/http.h"
+#include "fse/web.h"
 #include "tool.h"
 
 /* Largest PEM file read for TLS. */
@@ -87,7 +89,8 @@ static void usage(FILE *out)
                  "replace, delete, metadata update, validate-and-create/-replace, status) with\n"
                  "the node's store and the outbox worker, and consultation: the FHIR R4\n"
                  "document API under /fhir, the citizen's rights under /citizen/v1, care\n"
-                 "declarations and emergency access under /consult/v1 (docs/consult.md).\n"
+                 "declarations and emergency access under /consult/v1 (docs/consult.md),\n"
+                 "and the web pages of web.dir at / (docs/web.md).\n"
                  "Options come from the config file (server.*, store.*, jwt.*, validate.*,\n"
                  "policy.*; see fse config dump); the flags\n"
                  "override server.port, server.bind and validate.rules_dir.\n"
@@ -255,6 +258,16 @@ static void eds_opts(fse_eds_opts *o, const fse_config *cfg, serve_log *log)
     o->log_ud = log;
 }
 
+/* The web pages of web.* and their sessions; no identity provider: a
+ * deployment plugs in its own (the login answers 501 meanwhile). */
+static void web_opts(fse_web_opts *o, const fse_config *cfg, const serve_tls *tls, serve_log *log)
+{
+    tool_web_opts(o, cfg);
+    o->secure_cookie = tls->cert != NULL;
+    o->log = log_line;
+    o->log_ud = log;
+}
+
 static void install_signals(void)
 {
     struct sigaction sa;
@@ -274,11 +287,13 @@ static int run(const fse_config *cfg, serve_log *log)
     serve_tls tls = {NULL, NULL, NULL};
     fse_gateway_opts go;
     fse_consult_opts co;
+    fse_web_opts wo;
     fse_eds_opts eo;
     fse_http_opts ho;
     fse_eds *eds = NULL;
     fse_gateway *gw = NULL;
     fse_consult *cs = NULL;
+    fse_web *web = NULL;
     fse_http_server *srv = NULL;
     int status = 2;
     fse_err rc = FSE_OK;
@@ -290,6 +305,7 @@ static int run(const fse_config *cfg, serve_log *log)
     gateway_opts(&go, cfg, ca_files, log);
     consult_opts(&co, cfg, ca_files, log);
     eds_opts(&eo, cfg, log);
+    web_opts(&wo, cfg, &tls, log);
     http_opts(&ho, cfg, &tls, log);
     rc = fse_eds_new(&eds, &eo);
     if (rc == FSE_OK) {
@@ -298,6 +314,11 @@ static int run(const fse_config *cfg, serve_log *log)
         rc = fse_gateway_new(&gw, &go);
     }
     if (rc == FSE_OK) {
+        rc = fse_web_new(&web, &wo);
+    }
+    if (rc == FSE_OK) {
+        co.session = fse_web_consult_session;
+        co.session_ud = web;
         rc = fse_consult_new(&cs, &co);
     }
     if (rc == FSE_OK) {
@@ -308,6 +329,9 @@ static int run(const fse_config *cfg, serve_log *log)
     }
     if (rc == FSE_OK) {
         rc = fse_consult_routes(cs, srv);
+    }
+    if (rc == FSE_OK) {
+        rc = fse_web_routes(web, srv); /* last: the pages take any other GET */
     }
     if (rc == FSE_OK) {
         rc = fse_gateway_worker_start(gw);
@@ -327,6 +351,13 @@ static int run(const fse_config *cfg, serve_log *log)
     fprintf(stderr, "fse serve: listening on %s://%s:%u/v1 (audience %s)\n",
             tls.cert != NULL ? "https" : "http", cfg->server.bind,
             (unsigned)fse_http_server_port(srv), cfg->jwt.audience);
+    if (wo.static_dir != NULL) {
+        fprintf(stderr,
+                "fse serve: web pages from %s at %s://%s:%u/ (no identity provider: "
+                "the login answers 501)\n",
+                wo.static_dir, tls.cert != NULL ? "https" : "http", cfg->server.bind,
+                (unsigned)fse_http_server_port(srv));
+    }
     /* The bound base URL alone on stdout, for scripts (server.port = 0). */
     printf("%s://%s%s%s:%u/v1\n", tls.cert != NULL ? "https" : "http",
            strchr(cfg->server.bind, ':') != NULL ? "[" : "", cfg->server.bind,
@@ -341,6 +372,7 @@ done:
     fse_gateway_free(gw);
     fse_eds_free(eds);
     fse_consult_free(cs);
+    fse_web_free(web);
     tls_free(&tls);
     return status;
 }

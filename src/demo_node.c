@@ -278,14 +278,13 @@ static fse_err consult_new(demo_node *n, const char *const *ca_files)
     return fse_consult_new(&n->cs, &co);
 }
 
-/* The web pages (the project's web/ when present) with the demo identity
- * provider as their login. */
+/* The web pages (web.*: the project's web/ by default) with the demo
+ * identity provider as their login. */
 static fse_err web_new(demo_node *n)
 {
-    fse_web_opts wo = FSE_WEB_OPTS_INIT;
+    fse_web_opts wo;
 
-    wo.static_dir =
-        access(FSE_SOURCE_DIR "/web/index.html", R_OK) == 0 ? FSE_SOURCE_DIR "/web" : NULL;
+    tool_web_opts(&wo, &n->cfg);
     n->web_pages = wo.static_dir != NULL;
     wo.idp = demo_idp_web_login;
     wo.idp_ud = n->idp;

@@ -10,6 +10,7 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <time.h>
+#include <unistd.h>
 
 static int push_path(tool_paths *paths, const char *path)
 {
@@ -145,4 +146,20 @@ bool tool_config_load(fse_config *cfg, const char *config_file)
         return false;
     }
     return true;
+}
+
+void tool_web_opts(fse_web_opts *o, const fse_config *cfg)
+{
+    fse_web_opts init = FSE_WEB_OPTS_INIT;
+
+    *o = init;
+    if (cfg->web.dir[0] == '\0') {
+        o->static_dir =
+            access(FSE_SOURCE_DIR "/web/index.html", R_OK) == 0 ? FSE_SOURCE_DIR "/web" : NULL;
+    } else if (strcmp(cfg->web.dir, "-") != 0) {
+        o->static_dir = cfg->web.dir;
+    }
+    o->max_sessions = (unsigned)cfg->web.max_sessions;
+    o->idle_timeout_s = (unsigned)cfg->web.session_idle_minutes * 60u;
+    o->lifetime_s = (unsigned)cfg->web.session_hours * 3600u;
 }

@@ -35,4 +35,13 @@ uint64_t tool_now_ns(void);
  */
 bool tool_config_load(fse_config *cfg, const char *config_file);
 
+#include "fse/web.h"
+
+/*
+ * The web module's options from web.*: the pages of web.dir ("" the
+ * project's web/ when it is there, "-" none), the session bounds. The
+ * identity provider and the log are the caller's.
+ */
+void tool_web_opts(fse_web_opts *o, const fse_config *cfg);
+
 #endif /* FSE_TOOL_H */

@@ -68,6 +68,14 @@ typedef struct fse_config_policy {
     char public_url[512];                  /* base of FHIR links; "" from the Host header */
 } fse_config_policy;
 
+/* web.*: the web pages and their sessions (docs/web.md). */
+typedef struct fse_config_web {
+    char dir[FSE_CONFIG_PATH_MAX]; /* the pages; "" the project's web/ when present; "-" none */
+    long max_sessions;
+    long session_idle_minutes;
+    long session_hours;
+} fse_config_web;
+
 typedef struct fse_config {
     fse_config_validate validate;
     fse_config_policy policy;
@@ -75,6 +83,7 @@ typedef struct fse_config {
     fse_config_store store;
     fse_config_jwt jwt;
     char log_level[16]; /* debug, info, warn, error */
+    fse_config_web web;
 } fse_config;
 
 /* Fill cfg with the defaults of the table; rules_default is the catalog used

@@ -136,9 +136,10 @@ typedef struct fse_http_static_opts {
 } fse_http_static_opts;
 
 /*
- * fse_http_server_static with options (NULL: none). A static route never
- * hides the 405 of a route registered before it for the same path, so a
- * site at prefix "/" can be registered after the API routes. Errors as
+ * fse_http_server_static with options (NULL: none). A static route answers
+ * GET and HEAD only (another method on a path only it matches is a 404) and
+ * never hides the 405 of a route registered before it for the same path, so
+ * a site at prefix "/" can be registered after the API routes. Errors as
  * fse_http_server_static, FSE_E_ARG for a header value with control
  * characters or a max-age over a year.
  */

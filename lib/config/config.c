@@ -99,6 +99,14 @@ static const opt_def options[] = {
      "rules catalog: xsd/, schematron/, terminology/"},
     {"validate.skip_vocabulary", OPT_BOOL, FIELD(validate.skip_vocabulary), "false", 0, 0,
      "FSE_SKIP_VOCABULARY", NULL, "skip the terminology step for every document"},
+    {"web.dir", OPT_STRING, FIELD(web.dir), NULL, 0, 0, "FSE_WEB_DIR", NULL,
+     "the web pages (docs/web.md); empty: the project's web/ when present; -: none"},
+    {"web.max_sessions", OPT_LONG, FIELD(web.max_sessions), "4096", 1, 65536, NULL, NULL,
+     "browser sessions kept (the longest idle one goes when full)"},
+    {"web.session_hours", OPT_LONG, FIELD(web.session_hours), "8", 1, 24, NULL, NULL,
+     "a browser session ends after this long (or when its token pair expires)"},
+    {"web.session_idle_minutes", OPT_LONG, FIELD(web.session_idle_minutes), "15", 1, 1440, NULL,
+     NULL, "a browser session ends after this long without a request"},
 };
 
 #define N_OPTIONS (sizeof(options) / sizeof(options[0]))

@@ -282,8 +282,11 @@ fse_err fse_http__route_match(fse_http_req *req, http_match *match_out, char *al
             continue;
         }
         /* A static prefix (often "/") never hides the 405 of an API route
-         * registered before it for the same path. */
-        if (r->kind == HTTP_ROUTE_STATIC && path_seen) {
+         * registered before it for the same path, and never answers 405
+         * itself: it claims every path below it, most of which name no
+         * file, so another method there is a 404. */
+        if (r->kind == HTTP_ROUTE_STATIC &&
+            (path_seen || !method_matches(r->method, req->method))) {
             continue;
         }
         if (method_matches(r->method, req->method)) {
