@@ -114,6 +114,21 @@ FSE_API fse_err fse_http_server_route(fse_http_server *srv, const char *method, 
                                       fse_http_handler handler, void *ud);
 
 /*
+ * Errors under a path prefix in another format: every problem answer of a
+ * request whose target starts with prefix (those the server gives itself
+ * before any handler, such as 429, 413, 414 or an unknown route, and those
+ * of fse_http_respond_problem/_error) is rendered by fn instead of
+ * problem+json. fn answers with fse_http_respond (status, detail: the
+ * catalogue title when no detail). At most FSE_HTTP_MAX_ERROR_STYLES; call
+ * before start. Errors: FSE_E_ARG, FSE_E_LIMIT, FSE_E_NOMEM.
+ */
+#define FSE_HTTP_MAX_ERROR_STYLES 4
+typedef fse_err (*fse_http_error_fn)(void *ud, fse_http_req *req, unsigned status,
+                                     const char *detail);
+FSE_API fse_err fse_http_server_error_style(fse_http_server *srv, const char *prefix,
+                                            fse_http_error_fn fn, void *ud);
+
+/*
  * Serve the files under dir at GET/HEAD prefix/... ("prefix" itself and paths
  * ending in "/" give index.html). dir is opened now; symbolic links and
  * dot-files below it are never served. Errors as fse_http_server_route, plus

@@ -26,7 +26,11 @@ static const status_row status_table[] = {
     {405, "not-supported", FSE_HTTP_PROBLEM_METHOD_NOT_ALLOWED},
     {406, "not-supported", FSE_HTTP_PROBLEM_INVALID_FORMAT},
     {409, "conflict", FSE_HTTP_PROBLEM_CONFLICT},
-    {500, "exception", FSE_HTTP_PROBLEM_GENERIC_ERROR},
+    {413, "too-long", FSE_HTTP_PROBLEM_PAYLOAD_TOO_LARGE},
+    {414, "too-long", FSE_HTTP_PROBLEM_URI_TOO_LONG},
+    {429, "throttled", FSE_HTTP_PROBLEM_TOO_MANY_REQUESTS},
+    {503, "transient", FSE_HTTP_PROBLEM_SERVICE_UNAVAILABLE},
+    {500, "exception", FSE_HTTP_PROBLEM_GENERIC_ERROR}, /* last: the answer for any other */
 };
 
 static const status_row *row_for(unsigned status)
@@ -69,7 +73,9 @@ fse_err fse_consult__send(cs_ctx *ctx, fse_json *w, fse_buf *out, unsigned statu
     return rc;
 }
 
-static fse_err outcome(cs_ctx *ctx, unsigned status, const char *issue, const char *detail)
+/* An OperationOutcome answer of req. */
+static fse_err outcome_req(fse_http_req *req, unsigned status, const char *issue,
+                           const char *detail)
 {
     fse_buf out;
     fse_json w;
@@ -89,10 +95,22 @@ static fse_err outcome(cs_ctx *ctx, unsigned status, const char *issue, const ch
     fse_json_object_end(&w);
     rc = fse_json_status(&w);
     if (rc == FSE_OK) {
-        rc = fse_consult__respond_fhir(ctx, status, &out);
+        rc = fse_http_respond(req, status, FHIR_JSON, out.data, out.len);
     }
     fse_buf_free(&out);
     return rc;
+}
+
+static fse_err outcome(cs_ctx *ctx, unsigned status, const char *issue, const char *detail)
+{
+    ctx->answered = true;
+    return outcome_req(ctx->req, status, issue, detail);
+}
+
+fse_err fse_consult__error_style(void *ud, fse_http_req *req, unsigned status, const char *detail)
+{
+    (void)ud;
+    return outcome_req(req, status, row_for(status)->issue, detail);
 }
 
 fse_err fse_consult__fail(cs_ctx *ctx, unsigned status, const char *detail)

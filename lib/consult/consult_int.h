@@ -207,6 +207,8 @@ fse_err fse_consult__run(fse_consult *c, fse_http_req *req, const char *action, 
 /* Answer an error: OperationOutcome for FHIR routes (issue code from the
  * status), problem+json otherwise. Returns FSE_OK once answered. */
 fse_err fse_consult__fail(cs_ctx *ctx, unsigned status, const char *detail);
+/* fse_http_error_fn of /fhir/: the server's own errors as OperationOutcome. */
+fse_err fse_consult__error_style(void *ud, fse_http_req *req, unsigned status, const char *detail);
 /* The one answer for a resource that does not exist or may not be seen. */
 fse_err fse_consult__not_found(cs_ctx *ctx);
 /* A server-side failure: logs the error and answers 500. */

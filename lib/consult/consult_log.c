@@ -82,6 +82,60 @@ static void entry_json(fse_json *w, const fse_audit_entry *e)
     fse_json_object_end(w);
 }
 
+/* Whether the subject may see the document a record names. */
+static bool doc_visible(const cs_ctx *ctx, const fse_store_doc_list *docs, const char *unique_id)
+{
+    size_t i;
+
+    for (i = 0; i < docs->n_docs; i++) {
+        if (strcmp(docs->docs[i]->unique_id, unique_id) == 0) {
+            fse_policy_decision d;
+
+            fse_consult__decide(ctx, docs->docs[i], &d);
+            return d.allow;
+        }
+    }
+    return false;
+}
+
+/*
+ * The log is a derived view too: a record about a document the reader may
+ * not see (P98 for the patient, maggior tutela for a guardian, anything
+ * hidden for a delegate, or a deleted document) is left out whole, so
+ * neither the document nor the access to it shows.
+ */
+static bool drop_hidden(cs_ctx *ctx, fse_audit_list *l)
+{
+    unsigned statuses = FSE_STORE_STATUS_BIT(FSE_STORE_DOC_APPROVED) |
+                        FSE_STORE_STATUS_BIT(FSE_STORE_DOC_DEPRECATED);
+    fse_store_doc_list *docs = NULL;
+    size_t kept = 0;
+    size_t i;
+
+    if (!fse_consult__load_docs(ctx, statuses, &docs)) {
+        return false;
+    }
+    for (i = 0; i < l->n_entries; i++) {
+        fse_audit_entry *e = &l->entries[i];
+
+        if (e->document_id != NULL && !doc_visible(ctx, docs, e->document_id)) {
+            fse_free(e->trace_id);
+            fse_free(e->actor);
+            fse_free(e->role);
+            fse_free(e->organisation);
+            fse_free(e->purpose);
+            fse_free(e->action);
+            fse_free(e->document_id);
+            fse_free(e->reason);
+            continue;
+        }
+        l->entries[kept++] = *e;
+    }
+    l->n_entries = kept;
+    fse_store_doc_list_free(docs);
+    return true;
+}
+
 /* The gate and the query shared by both renderings. */
 static bool load_log(cs_ctx *ctx, fse_audit_list **out)
 {
@@ -93,6 +147,11 @@ static bool load_log(cs_ctx *ctx, fse_audit_list **out)
     }
     if (fse_audit_query_patient(out, ctx->store, ctx->patient, after, limit) != FSE_OK) {
         (void)fse_consult__internal(ctx, "access log");
+        return false;
+    }
+    if (!drop_hidden(ctx, *out)) {
+        fse_audit_list_free(*out);
+        *out = NULL;
         return false;
     }
     /* Reading the log is itself an access to record. */

@@ -117,6 +117,10 @@ fse_err fse_consult_routes(fse_consult *c, fse_http_server *srv)
     if (c == NULL || srv == NULL) {
         return fse_error_set(FSE_E_ARG, FSE_CONSULT_MODULE, "NULL argument");
     }
+    rc = fse_http_server_error_style(srv, "/fhir/", fse_consult__error_style, c);
+    if (rc != FSE_OK) {
+        return rc;
+    }
     for (i = 0; i < N_ROUTES; i++) {
         c->bindings[i].c = c;
         c->bindings[i].route = &routes[i];

@@ -147,6 +147,12 @@ struct fse_http_server {
     pthread_cond_t idle;    /* signalled when in_flight drops to 0 */
     size_t in_flight;
     http_rate *rate; /* NULL without a rate limit */
+    struct {
+        char *prefix;
+        fse_http_error_fn fn;
+        void *ud;
+    } error_styles[FSE_HTTP_MAX_ERROR_STYLES];
+    size_t n_error_styles;
 };
 
 /* Per-connection state (MHD socket context): the verified client

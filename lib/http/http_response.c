@@ -160,6 +160,22 @@ static bool standard_member(const char *name)
     return false;
 }
 
+/* The error style registered for the request's target, or -1. */
+static int error_style(const fse_http_req *req)
+{
+    const fse_http_server *srv = req->srv;
+    size_t i;
+
+    for (i = 0; req->uri != NULL && i < srv->n_error_styles; i++) {
+        const char *p = srv->error_styles[i].prefix;
+
+        if (strncmp(req->uri, p, strlen(p)) == 0) {
+            return (int)i;
+        }
+    }
+    return -1;
+}
+
 static fse_err problem_build(fse_http_req *req, fse_http_problem problem, unsigned status,
                              const char *detail, const char *instance, const fse_http_field *extra,
                              size_t n_extra)
@@ -168,7 +184,13 @@ static fse_err problem_build(fse_http_req *req, fse_http_problem problem, unsign
     fse_json w;
     size_t i;
     fse_err rc;
+    int style = error_style(req);
 
+    if (style >= 0) {
+        return req->srv->error_styles[style].fn(req->srv->error_styles[style].ud, req, status,
+                                                detail != NULL ? detail
+                                                               : fse_http_problem_title(problem));
+    }
     if (n_extra > FSE_HTTP_MAX_PROBLEM_EXTRA || (n_extra > 0 && extra == NULL)) {
         return fse_error_set(FSE_E_ARG, FSE_HTTP_MODULE, "bad extra problem fields");
     }

@@ -257,6 +257,28 @@ fse_err fse_http_server_route(fse_http_server *srv, const char *method, const ch
     return add_route(srv, route);
 }
 
+fse_err fse_http_server_error_style(fse_http_server *srv, const char *prefix,
+                                    fse_http_error_fn fn, void *ud)
+{
+    char *copy;
+
+    if (srv == NULL || prefix == NULL || prefix[0] != '/' || fn == NULL || srv->started) {
+        return fse_error_set(FSE_E_ARG, FSE_HTTP_MODULE, "bad error style");
+    }
+    if (srv->n_error_styles == FSE_HTTP_MAX_ERROR_STYLES) {
+        return fse_error_set(FSE_E_LIMIT, FSE_HTTP_MODULE, "too many error styles");
+    }
+    copy = fse_strdup(prefix);
+    if (copy == NULL) {
+        return fse_error_set(FSE_E_NOMEM, FSE_HTTP_MODULE, "error style");
+    }
+    srv->error_styles[srv->n_error_styles].prefix = copy;
+    srv->error_styles[srv->n_error_styles].fn = fn;
+    srv->error_styles[srv->n_error_styles].ud = ud;
+    srv->n_error_styles++;
+    return FSE_OK;
+}
+
 fse_err fse_http_server_static(fse_http_server *srv, const char *prefix, const char *dir)
 {
     return fse_http_server_static_opts(srv, prefix, dir, NULL);
@@ -661,6 +683,9 @@ void fse_http_server_free(fse_http_server *srv)
         fse_http__route_free(srv->routes[i]);
     }
     fse_http__rate_free(srv->rate);
+    for (i = 0; i < srv->n_error_styles; i++) {
+        fse_free(srv->error_styles[i].prefix);
+    }
     if (srv->tls_key != NULL) {
         explicit_bzero(srv->tls_key, strlen(srv->tls_key));
     }
