@@ -9,7 +9,7 @@
  * API in bulk transactions, cached between full runs); bench_publish_run.c
  * the in-process node, the document pool and the timed client runs;
  * bench_publish_out.c the tables and bench/results/publish.md. Everything
- * here uses the public API and src/http_client.h only.
+ * here uses the public API, src/http_client.h and src/bench_common.h only.
  */
 #ifndef FSE_BENCH_PUBLISH_H
 #define FSE_BENCH_PUBLISH_H
@@ -20,6 +20,7 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include "bench_common.h"
 #include "fse/gateway.h"
 #include "fse/http.h"
 #include "fse/jwt.h"
@@ -121,10 +122,7 @@ typedef struct bp_results {
     unsigned levels[BP_N_LEVELS];
     bp_run publish[BP_N_LEVELS];
     bp_run verify[BP_N_LEVELS];
-    char date[32];
-    char cpu_model[128];
-    unsigned cpus;
-    char kernel[128];
+    bench_machine machine;
     char load_before[64]; /* /proc/loadavg: 1, 5, 15 minutes */
     char load_after[64];
     double total_seconds;

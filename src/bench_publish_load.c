@@ -43,28 +43,6 @@ typedef struct bp_base {
     size_t pdf_len;
 } bp_base;
 
-static bool make_dirs(const char *path)
-{
-    char tmp[PATH_MAX];
-    char *p;
-
-    (void)snprintf(tmp, sizeof(tmp), "%s", path);
-    for (p = tmp + 1; *p != '\0'; p++) {
-        if (*p == '/') {
-            *p = '\0';
-            if (mkdir(tmp, 0700) != 0 && errno != EEXIST) {
-                break;
-            }
-            *p = '/';
-        }
-    }
-    if (mkdir(tmp, 0700) != 0 && errno != EEXIST) {
-        fprintf(stderr, "fse bench publish: %s: %s\n", tmp, strerror(errno));
-        return false;
-    }
-    return true;
-}
-
 static void remove_store_files(const bp_store *s)
 {
     static const char *const suffixes[] = {"", "-wal", "-shm"};
@@ -304,7 +282,7 @@ bool bp_store_prepare(bp_store *s, const bp_opts *opts)
     (void)snprintf(s->db, sizeof(s->db), "%s/node.db", s->dir);
     (void)snprintf(s->key, sizeof(s->key), "%s/master.key", s->dir);
     (void)snprintf(s->meta, sizeof(s->meta), "%s/preload.txt", s->dir);
-    if (!make_dirs(s->dir)) {
+    if (!bench_make_dirs(s->dir, "publish")) {
         return false;
     }
     if (!s->temporary && read_meta(s, opts->preload)) {

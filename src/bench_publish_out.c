@@ -56,8 +56,8 @@ void bp_output_table(FILE *out, const bp_results *r)
                 "| %u | %.0f | %.1f | %.1f | %.1f | %.2f | %.2f of %u | %" PRIu64
                 " | %zu queued, drained in %.1f s | %.0f | %.1f | %.1f | %.2fx |\n",
                 r->levels[i], p->docs_per_s, p->p50_ms, p->p99_ms, p->max_ms, p->cpu_ms_per_doc,
-                p->cpu_ms_per_doc * p->docs_per_s / 1000.0, r->cpus, p->errors, p->outbox_left,
-                p->outbox_drain_s, v->docs_per_s, v->p50_ms, v->p99_ms,
+                p->cpu_ms_per_doc * p->docs_per_s / 1000.0, r->machine.cpus, p->errors,
+                p->outbox_left, p->outbox_drain_s, v->docs_per_s, v->p50_ms, v->p99_ms,
                 ratio(p->docs_per_s, v->docs_per_s));
     }
     for (i = 0; i < BP_N_LEVELS; i++) {
@@ -88,10 +88,8 @@ static void describe(FILE *f, const bp_results *r)
     const bp_store *s = r->store;
     const bp_node *n = r->node;
 
-    fprintf(f, "- date: %s; %s run, %.0f s per timed run, %.0f s in all\n", r->date,
-            r->opts->quick ? "quick (--quick)" : "full", r->opts->seconds, r->total_seconds);
-    fprintf(f, "- machine: %s, %u CPUs, %s; load average before the runs %s, after %s\n",
-            r->cpu_model, r->cpus, r->kernel, r->load_before, r->load_after);
+    bench_machine_md(f, &r->machine, r->opts->quick, r->opts->seconds, r->total_seconds,
+                     r->load_before, r->load_after);
     fprintf(f,
             "- node: `fse serve`'s gateway and HTTP server in the benchmark's process on "
             "127.0.0.1, %u server threads (and gateway slots), outbox worker running, PAdES check "

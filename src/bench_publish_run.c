@@ -17,7 +17,6 @@
 #include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/resource.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -36,35 +35,7 @@
 static const size_t level_docs_full[BP_N_LEVELS] = {1500, 5000, 5000};
 static const size_t level_docs_quick[BP_N_LEVELS] = {300, 800, 800};
 
-static double cpu_seconds(void)
-{
-    struct rusage ru;
-
-    if (getrusage(RUSAGE_SELF, &ru) != 0) {
-        return 0.0;
-    }
-    return (double)ru.ru_utime.tv_sec + (double)ru.ru_utime.tv_usec / 1e6 +
-           (double)ru.ru_stime.tv_sec + (double)ru.ru_stime.tv_usec / 1e6;
-}
-
 /* ---- The node ----------------------------------------------------------- */
-
-static fse_err make_ca(bp_node *n)
-{
-    int64_t now = (int64_t)time(NULL);
-    fse_jwt_cert_opts ca = {"FSE BENCH CA", 2048, now - 86400, now + 3650 * 86400LL};
-    fse_jwt_cert_opts sig = {"S1#120#FSEBENCH", 2048, now - 86400, now + 3650 * 86400LL};
-    size_t len = 0;
-    fse_err rc = fse_jwt_testca_new(&n->ca, &ca);
-
-    if (rc == FSE_OK) {
-        rc = fse_jwt_testca_issue(&n->signer, n->ca, &sig);
-    }
-    if (rc == FSE_OK) {
-        rc = fse_jwt_testca_cert_pem(&n->ca_pem, &len, n->ca);
-    }
-    return rc;
-}
 
 /* Run the jobs earlier runs left, so every run starts with an empty queue. */
 static void drain_outbox(bp_node *n)
@@ -86,7 +57,7 @@ bool bp_node_start(bp_node *n, const bp_opts *opts, const bp_store *s)
 
     memset(n, 0, sizeof(*n));
     n->threads = opts->threads;
-    rc = make_ca(n);
+    rc = bench_test_pki(&n->ca, &n->signer, &n->ca_pem, "FSE BENCH CA", "S1#120#FSEBENCH");
     go.rules_dir = opts->rules_dir;
     go.store_path = s->db;
     go.master_key_path = s->key;
@@ -263,32 +234,15 @@ static void *client_main(void *arg)
     return NULL;
 }
 
-static int cmp_u64(const void *a, const void *b)
-{
-    uint64_t x = *(const uint64_t *)a;
-    uint64_t y = *(const uint64_t *)b;
-
-    return x < y ? -1 : x > y;
-}
-
-/* p50, p99 and max of the recorded latencies. */
+/* p50, p99 and max of the recorded latencies (microseconds, 0: none). */
 static void percentiles(bp_run *out, uint64_t *lat, size_t n)
 {
-    size_t k = 0;
-    size_t i;
+    bench_pct pct;
 
-    for (i = 0; i < n; i++) {
-        if (lat[i] > 0) {
-            lat[k++] = lat[i];
-        }
-    }
-    if (k == 0) {
-        return;
-    }
-    qsort(lat, k, sizeof(*lat), cmp_u64);
-    out->p50_ms = (double)lat[k / 2] / 1000.0;
-    out->p99_ms = (double)lat[(k * 99) / 100] / 1000.0;
-    out->max_ms = (double)lat[k - 1] / 1000.0;
+    bench_percentiles(&pct, lat, n, 1000.0);
+    out->p50_ms = pct.p50_ms;
+    out->p99_ms = pct.p99_ms;
+    out->max_ms = pct.max_ms;
 }
 
 /* Jobs still queued, and how long the worker takes to finish them. */
@@ -343,7 +297,7 @@ void bp_measure(bp_run *out, bp_node *n, const bp_opts *opts, const bp_store *s,
         return;
     }
     pthread_mutex_init(&r.lock, NULL);
-    cpu0 = cpu_seconds();
+    cpu0 = bench_cpu_seconds();
     t0 = tool_now_ns();
     r.deadline_ns = t0 + (uint64_t)(opts->seconds * 1e9);
     for (i = 0; i < clients; i++) {
@@ -358,7 +312,8 @@ void bp_measure(bp_run *out, bp_node *n, const bp_opts *opts, const bp_store *s,
     out->docs = atomic_load(&r.ok);
     out->errors = atomic_load(&r.errors);
     out->docs_per_s = out->seconds > 0 ? (double)out->docs / out->seconds : 0.0;
-    out->cpu_ms_per_doc = out->docs > 0 ? (cpu_seconds() - cpu0) * 1000.0 / (double)out->docs : 0.0;
+    out->cpu_ms_per_doc =
+        out->docs > 0 ? (bench_cpu_seconds() - cpu0) * 1000.0 / (double)out->docs : 0.0;
     (void)snprintf(out->first_error, sizeof(out->first_error), "%s", r.first_error);
     percentiles(out, r.latency_us, r.n_latency);
     out->done = true;

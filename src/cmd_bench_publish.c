@@ -12,13 +12,9 @@
  * or set-up error). The parts are bench_publish_{load,run,out}.c.
  */
 #include <inttypes.h>
-#include <libgen.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/utsname.h>
-#include <time.h>
-#include <unistd.h>
 
 #include "bench_publish.h"
 #include "cmd.h"
@@ -66,8 +62,6 @@ static int parse_args(bp_opts *o, int argc, char **argv)
     long threads = 0;
     double seconds = 0;
     fse_config cfg;
-    char exe[PATH_MAX];
-    ssize_t n;
     int i;
 
     memset(o, 0, sizeof(*o));
@@ -121,66 +115,8 @@ static int parse_args(bp_opts *o, int argc, char **argv)
                    rules != NULL ? rules : cfg.validate.rules_dir);
     (void)snprintf(o->out_path, sizeof(o->out_path), "%s",
                    out != NULL ? out : FSE_SOURCE_DIR "/bench/results/publish.md");
-    n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
-    exe[n > 0 ? n : 0] = '\0';
-    (void)snprintf(o->cache_dir, sizeof(o->cache_dir), "%s",
-                   cache != NULL ? cache
-                   : n > 0       ? dirname(exe)
-                                 : ".");
-    if (cache == NULL) {
-        size_t len = strlen(o->cache_dir);
-
-        (void)snprintf(o->cache_dir + len, sizeof(o->cache_dir) - len, "/bench-publish");
-    }
+    bench_cache_dir(o->cache_dir, sizeof(o->cache_dir), cache, "bench-publish");
     return 0;
-}
-
-static void describe_machine(bp_results *r)
-{
-    FILE *f = fopen("/proc/cpuinfo", "r");
-    char line[512];
-    struct utsname u;
-    time_t now = time(NULL);
-    struct tm tm;
-    long cpus = sysconf(_SC_NPROCESSORS_ONLN);
-
-    (void)snprintf(r->cpu_model, sizeof(r->cpu_model), "unknown CPU");
-    while (f != NULL && fgets(line, sizeof(line), f) != NULL) {
-        const char *colon = strchr(line, ':');
-
-        if (strncmp(line, "model name", 10) == 0 && colon != NULL) {
-            (void)snprintf(r->cpu_model, sizeof(r->cpu_model), "%.*s",
-                           (int)strcspn(colon + 2, "\n"), colon + 2);
-            break;
-        }
-    }
-    if (f != NULL) {
-        fclose(f);
-    }
-    r->cpus = cpus > 0 ? (unsigned)cpus : 1;
-    if (uname(&u) == 0) {
-        (void)snprintf(r->kernel, sizeof(r->kernel), "%s %s %s", u.sysname, u.release, u.machine);
-    }
-    gmtime_r(&now, &tm);
-    (void)strftime(r->date, sizeof(r->date), "%Y-%m-%d %H:%M:%S UTC", &tm);
-}
-
-/* The 1, 5 and 15 minute load averages, "?" when unknown. */
-static void load_average(char *out, size_t cap)
-{
-    FILE *f = fopen("/proc/loadavg", "r");
-    double a = 0;
-    double b = 0;
-    double c = 0;
-
-    if (f != NULL && fscanf(f, "%lf %lf %lf", &a, &b, &c) == 3) {
-        (void)snprintf(out, cap, "%.2f %.2f %.2f", a, b, c);
-    } else {
-        (void)snprintf(out, cap, "?");
-    }
-    if (f != NULL) {
-        fclose(f);
-    }
 }
 
 /* Per level: the publish run, then the VERIFICA run on the same documents. */
@@ -218,7 +154,7 @@ int cmd_bench_publish(int argc, char **argv)
     }
     memset(&r, 0, sizeof(r));
     memset(&n, 0, sizeof(n));
-    describe_machine(&r);
+    bench_machine_describe(&r.machine);
     if (!bp_store_prepare(&s, &o)) {
         return 2;
     }
@@ -226,9 +162,9 @@ int cmd_bench_publish(int argc, char **argv)
     if (bp_node_start(&n, &o, &s) && bp_node_build_pool(&n, &o, &s)) {
         fprintf(stderr, "fse bench publish: %.1f s per run, %u server threads\n", o.seconds,
                 o.threads);
-        load_average(r.load_before, sizeof(r.load_before));
+        bench_load_average(r.load_before, sizeof(r.load_before));
         measure_all(&r, &n, &o, &s);
-        load_average(r.load_after, sizeof(r.load_after));
+        bench_load_average(r.load_after, sizeof(r.load_after));
         status = 0;
     }
     (void)fse_gen_types(&n_types);
