@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "bench.h"
+#include "bench_consult.h"
 #include "cmd.h"
 
 typedef struct bench_entry {
@@ -29,6 +30,11 @@ static const bench_entry benchmarks[] = {
      "documents/s and p50/p99 of validation + publication over HTTP at 1, 16 and 64 clients on "
      "a node holding 1M documents, against validation-only (VERIFICA) calls",
      cmd_bench_publish},
+    {"consult",
+     "p50/p99 of a patient's document search with the policy applied over HTTP at 1 and 64 "
+     "clients on a node holding 1M documents of 100,000 patients, against the raw SQLite index "
+     "query",
+     bench_consult},
 };
 
 #define N_BENCHMARKS (sizeof(benchmarks) / sizeof(benchmarks[0]))
