@@ -263,6 +263,23 @@ async function main() {
     await cit.waitForSelector('.notes li >> text=Pressione arteriosa', { timeout: 15000 });
     check('the taccuino note is marked not certified', await cit.$('.notes li .badge-warn >> text=Non certificato') !== null);
     await screenshot(cit, 'cittadino-taccuino');
+    const file = await cit.evaluate(async () => {
+      const a = document.querySelector('.notes li a[download]');
+      const r = await fetch(a.getAttribute('href'));
+      return { status: r.status, disposition: r.headers.get('content-disposition'), body: await r.text() };
+    });
+    check('the taccuino file downloads as an attachment', file.status === 200
+      && /^attachment; filename="misure\.txt"$/.test(file.disposition || '') && file.body === '130/85\n128/82\n',
+    JSON.stringify(file));
+    await cit.fill('#nota-titolo', 'Nota da eliminare');
+    await cit.click('#form-nota button[type="submit"]');
+    await cit.waitForSelector('.notes li >> text=Nota da eliminare', { timeout: 15000 });
+    await cit.click('.notes li:has-text("Nota da eliminare") button:has-text("Elimina")');
+    const gone = await cit.waitForFunction(() => {
+      const hs = [...document.querySelectorAll('.notes li h3')].map((h) => h.textContent);
+      return hs.length === 1 && hs[0] === 'Pressione arteriosa';
+    }, null, { timeout: 15000 }).then(() => true, () => false);
+    check('a taccuino note is deleted', gone);
 
     // The GP: login, search, the obscured document is gone.
     await doc.goto('/medico/');
@@ -324,6 +341,8 @@ async function main() {
     check('the access log shows the GP\'s reads', gpReads.length >= 3, `${gpReads.length} GP reads`);
     check('the access log shows the emergency access', log.some((e) => e.action === 'EMERGENCY_ACCESS'));
     check('the access log names the GP', log.some((e) => e.role === 'APR' && e.text.includes(gp.name)));
+    check('the access log shows the taccuino acts', ['TACCUINO_ADD', 'TACCUINO_FILE', 'TACCUINO_DELETE']
+      .every((a) => log.some((e) => e.action === a)));
     await screenshot(cit, 'cittadino-privacy');
 
     // A delegate sees the documents but not the taccuino.
@@ -335,7 +354,7 @@ async function main() {
       await del.click(`#persone-rappresentanti button[data-cf="${delegate.cf}"]`);
       await ready(del, 'documenti');
       await del.goto('/cittadino/#/taccuino');
-      await ready(del, 'taccuino').catch(() => {});
+      await ready(del, 'taccuino');
       check('the taccuino is refused to a delegate', await del.$('#note >> text=riservato') !== null);
       await screenshot(del, 'delegato-taccuino');
       await delCtx.close();

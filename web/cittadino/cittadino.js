@@ -511,10 +511,10 @@ async function taccuinoPage() {
   } catch (e) {
     if (e instanceof ApiError && e.status === 403) {
       list.replaceChildren(el('p', { class: 'empty' }, 'Il taccuino è riservato all\'assistito e ai suoi rappresentanti legali.'));
-      return;
+    } else {
+      const b = await failed(e, 'Impossibile leggere il taccuino.');
+      if (b) list.replaceChildren(b);
     }
-    const b = await failed(e, 'Impossibile leggere il taccuino.');
-    if (b) list.replaceChildren(b);
   }
   document.body.dataset.pronto = 'taccuino';
 }
