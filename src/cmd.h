@@ -20,6 +20,7 @@ int cmd_fhir(int argc, char **argv);
 int cmd_serve(int argc, char **argv);
 int cmd_audit(int argc, char **argv);
 int cmd_keys(int argc, char **argv);
+int cmd_eds(int argc, char **argv);
 int cmd_demo(int argc, char **argv);
 int cmd_bench_publish(int argc, char **argv);
 

@@ -17,6 +17,7 @@ static const fse_cmd commands[] = {
     {"fhir", "convert a CDA (XML or PDF) to a FHIR R4 Bundle (fse fhir FILE)", cmd_fhir},
     {"serve", "run the Gateway FSE 2.0 endpoints (fse serve [--config FILE])", cmd_serve},
     {"audit", "verify the hash-chained audit log (fse audit verify [--config FILE])", cmd_audit},
+    {"eds", "pseudonymised export and counts (fse eds export|count --purpose NAME)", cmd_eds},
     {"keys", "create or rotate the master key (fse keys create|rotate)", cmd_keys},
     {"demo", "start a node, publish generated documents over HTTP (fse demo [--no-wait])",
      cmd_demo},

@@ -201,4 +201,92 @@ FSE_API fse_err fse_eds_result_write(fse_json *w, const fse_eds_result *r);
 
 FSE_API void fse_eds_result_free(fse_eds_result *r);
 
+/* ------------------------------------------------------------------------ */
+/* Pseudonymised store (UD-P): export and aggregate counts                  */
+/* ------------------------------------------------------------------------ */
+
+/* Smallest aggregate cell shown (k-anonymity): a cell with fewer resources
+ * or fewer distinct patients is refused. */
+#define FSE_EDS_MIN_CELL 10u
+/* Shortest node secret accepted (bytes). */
+#define FSE_EDS_SECRET_MIN 32u
+/* Longest purpose name ([A-Za-z0-9._-]). */
+#define FSE_EDS_PURPOSE_MAX 64u
+
+/* Options of the pseudonymised views. Everything is borrowed. */
+typedef struct fse_eds_export_opts {
+    const uint8_t *node_secret; /* at least FSE_EDS_SECRET_MIN bytes */
+    size_t node_secret_len;
+    /* What the data is for: the pseudonyms are keyed with
+     * HMAC-SHA256(node_secret, "eds-pseudonym:" + purpose), so two purposes
+     * get unrelated pseudonyms. 1..FSE_EDS_PURPOSE_MAX of [A-Za-z0-9._-]. */
+    const char *purpose;
+} fse_eds_export_opts;
+
+/* Receives one pseudonymised resource: its type and one NDJSON line
+ * (without the newline; borrowed for the call). Any code but FSE_OK stops
+ * the export and is returned. */
+typedef fse_err (*fse_eds_export_fn)(void *ud, const char *type, const char *line, size_t len);
+
+typedef struct fse_eds_export_stats {
+    size_t n_documents; /* current documents exported */
+    size_t n_hidden;    /* current documents left out: obscured or unreleased tutela */
+    size_t n_resources; /* lines written */
+    size_t n_patients;  /* distinct pseudonyms */
+} fse_eds_export_stats;
+
+/*
+ * The pseudonymised copy of the regional store for one purpose (UD-P,
+ * docs/fhir.md "Pseudonymised store"): every resource of every current
+ * bundle, in document order then bundle order, handed to fn. Documents
+ * whose visibility hides them (obscured, or tutela not released) are left
+ * out (DMEDS art.3 c.2). The patient becomes Patient/<pseudonym>
+ * (HMAC of the codice fiscale with the purpose key), Patient keeps only
+ * gender and the year of birth, direct identifiers (identifier,
+ * masterIdentifier, name of persons, telecom, address, photo, contact,
+ * narratives, attachment urls and data) are removed, every resource id and
+ * reference is replaced by the HMAC of the original id. Shared entities
+ * (the same patient, practitioner or organisation in several documents)
+ * are written once. A line still carrying the patient's codice fiscale,
+ * full birth date or the document's uniqueId stops the export
+ * (FSE_E_INTERNAL) rather than leaking it.
+ * Documents are enumerated from the document ids of the audit chain
+ * (every publication is audited; the store has no list of all bundles).
+ * @param stats_out  optional
+ * @return FSE_OK; FSE_E_ARG (secret too short, bad purpose); FSE_E_NOMEM;
+ *         FSE_E_PARSE (a stored resource is not JSON); FSE_E_INTERNAL;
+ *         FSE_E_CRYPTO, FSE_E_DB (store); fn's code.
+ */
+FSE_API fse_err fse_eds_export(fse_eds_export_stats *stats_out, fse_store *s,
+                               const fse_eds_export_opts *o, fse_eds_export_fn fn, void *ud);
+
+/* What an aggregate count groups by. */
+typedef enum fse_eds_count_by {
+    FSE_EDS_COUNT_BY_TYPE = 1, /* resourceType */
+    FSE_EDS_COUNT_BY_CODE = 2  /* resourceType + first coding of code: "Type|system|code" */
+} fse_eds_count_by;
+
+typedef struct fse_eds_cell {
+    const char *key;
+    size_t count;    /* 0 when suppressed: the value is not given */
+    bool suppressed; /* under FSE_EDS_MIN_CELL resources or patients */
+} fse_eds_cell;
+
+typedef struct fse_eds_cells {
+    size_t n;
+    fse_eds_cell *items; /* sorted by key */
+} fse_eds_cells;
+
+/*
+ * Counts over the pseudonymised export of o (the same documents and
+ * resources as fse_eds_export), grouped by by; a cell with fewer than
+ * FSE_EDS_MIN_CELL resources or distinct patients is suppressed.
+ * @param[out] out  caller frees with fse_eds_cells_free
+ * @return the codes of fse_eds_export.
+ */
+FSE_API fse_err fse_eds_count(fse_eds_cells **out, fse_store *s, const fse_eds_export_opts *o,
+                              fse_eds_count_by by);
+
+FSE_API void fse_eds_cells_free(fse_eds_cells *c);
+
 #endif /* FSE_EDS_H */
