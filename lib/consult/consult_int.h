@@ -247,6 +247,9 @@ fse_policy_scope fse_consult__scope(cs_ctx *ctx, fse_policy_decision *d);
 /* The patient's documents with these statuses (newest first), and the
  * emergency "PSS first" state settled on them. Answers 500 itself. */
 bool fse_consult__load_docs(cs_ctx *ctx, unsigned statuses, fse_store_doc_list **out);
+/* After the PSS was read under an emergency grant, the rest may follow:
+ * flags the grant (no-op for other purposes and documents). */
+void fse_consult__mark_pss_read(cs_ctx *ctx, const fse_store_doc_meta *m);
 /* The policy decision for one stored document. */
 void fse_consult__decide(const cs_ctx *ctx, const fse_store_doc_meta *m,
                          fse_policy_decision *out);

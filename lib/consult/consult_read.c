@@ -35,8 +35,7 @@ bool fse_consult__find_doc(cs_ctx *ctx, const char *doc_id, fse_store_doc_list *
     return true;
 }
 
-/* After the PSS was read under an emergency grant, the rest may follow. */
-static void mark_pss_read(cs_ctx *ctx, const fse_store_doc_meta *m)
+void fse_consult__mark_pss_read(cs_ctx *ctx, const fse_store_doc_meta *m)
 {
     if (ctx->subject.purpose != FSE_POLICY_PURPOSE_EMERGENCY || ctx->emergency_id == 0 ||
         m->type_code == NULL || strcmp(m->type_code, FSE_POLICY_LOINC_PSS) != 0) {
@@ -80,7 +79,7 @@ static const fse_store_doc_meta *visible_doc(cs_ctx *ctx, const char *doc_id,
         (void)fse_consult__internal(ctx, "audit");
         return NULL;
     }
-    mark_pss_read(ctx, m);
+    fse_consult__mark_pss_read(ctx, m);
     *shown_obscured = d.shown_obscured;
     return m;
 }

@@ -37,6 +37,7 @@ typedef struct view_sources {
     fse_eds_source *items;
     size_t n;
     fse_policy_decision scope;
+    const fse_store_doc_meta *pss; /* an allowed PSS among the sources, or NULL */
 } view_sources;
 
 static void sources_free(view_sources *vs)
@@ -83,6 +84,9 @@ static bool visible_sources(cs_ctx *ctx, view_sources *vs)
         vs->items[vs->n].type_code = m->type_code;
         vs->items[vs->n].tag = d.shown_obscured ? &obscured_tag : NULL;
         vs->n++;
+        if (m->type_code != NULL && strcmp(m->type_code, FSE_POLICY_LOINC_PSS) == 0) {
+            vs->pss = m;
+        }
     }
     return true;
 }
@@ -98,6 +102,11 @@ static fse_err answer(cs_ctx *ctx, const view_sources *vs, const fse_eds_result 
     fse_consult__notify_access(ctx);
     if (!fse_consult__audit(ctx, NULL, FSE_AUDIT_SUCCESS, reason)) {
         return fse_consult__internal(ctx, "audit");
+    }
+    /* A summary built from the PSS reads it: under an emergency grant the
+     * rest of the record may follow (docs/policy.md). */
+    if (vs->pss != NULL) {
+        fse_consult__mark_pss_read(ctx, vs->pss);
     }
     return fse_consult__respond_fhir(ctx, 200, out);
 }
