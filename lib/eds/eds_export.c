@@ -9,24 +9,23 @@
  * purpose), then HMAC-SHA256(purpose key, "patient:" + CF) for a patient
  * and HMAC-SHA256(purpose key, "id:" + id) for every other resource id),
  * the rewriting of one resource (yajl's tree keeps each number's text, the
- * util writer writes it back unchanged), the last check of every line for
- * the identifiers it must not carry, and the k-anonymous counts. Does not
+ * util writer writes it back unchanged) and the last check of every line
+ * for the identifiers it must not carry. The counts are eds_count.c's. Does not
  * own where the lines go (the caller's callback: `fse eds export` writes
  * NDJSON files), the bundles (fse/store_eds.h) or the conversion.
  */
-#include "eds_int.h"
+#include "eds_export.h"
 
 #include <stdlib.h>
 #include <string.h>
 
 #include <openssl/evp.h>
 #include <openssl/hmac.h>
-#include <yajl/yajl_tree.h>
 
 #include "fse/store.h"
 
 #define KEY_LEN 32u
-#define PSEUDO_LEN 64u /* hex of HMAC-SHA256; the longest FHIR id */
+#define PSEUDO_LEN EDS_PSEUDO_LEN
 /* Longest original id or reference rewritten (FHIR ids are 64; absolute
  * references carry a base). */
 #define MAX_REF 1024u
@@ -136,14 +135,11 @@ static void set_free(strset *t)
 
 /* ---- The run ------------------------------------------------------------- */
 
-/* Sees each written resource (the count); NULL for a plain export. */
-typedef fse_err (*tree_fn)(void *ud, const char *type, yajl_val res, const char *patient);
-
 typedef struct exp_run {
     fse_store *s;
     uint8_t key[KEY_LEN]; /* the purpose key */
     fse_eds_export_fn fn;
-    tree_fn tfn;
+    eds_tree_fn tfn; /* sees each written resource (the count); NULL: none */
     void *ud;
     fse_eds_export_stats st;
     strset docs;  /* uniqueIds met in the audit chain */
@@ -696,8 +692,9 @@ static void run_free(exp_run *r)
     OPENSSL_cleanse(r->key, sizeof(r->key));
 }
 
-fse_err fse_eds_export(fse_eds_export_stats *stats_out, fse_store *s, const fse_eds_export_opts *o,
-                       fse_eds_export_fn fn, void *ud)
+fse_err fse_eds__export_run(fse_eds_export_stats *stats_out, fse_store *s,
+                            const fse_eds_export_opts *o, fse_eds_export_fn fn, eds_tree_fn tfn,
+                            void *ud)
 {
     exp_run r;
     fse_err rc;
@@ -706,11 +703,12 @@ fse_err fse_eds_export(fse_eds_export_stats *stats_out, fse_store *s, const fse_
     if (stats_out != NULL) {
         memset(stats_out, 0, sizeof(*stats_out));
     }
-    if (s == NULL || fn == NULL) {
-        return fse_error_set(FSE_E_ARG, FSE_EDS_MODULE, "export: no store or no sink");
+    if (s == NULL) {
+        return fse_error_set(FSE_E_ARG, FSE_EDS_MODULE, "export: no store");
     }
     r.s = s;
     r.fn = fn;
+    r.tfn = tfn;
     r.ud = ud;
     rc = run(&r, o);
     if (stats_out != NULL) {
@@ -720,188 +718,14 @@ fse_err fse_eds_export(fse_eds_export_stats *stats_out, fse_store *s, const fse_
     return rc;
 }
 
-/* ---- Aggregate counts ---------------------------------------------------- */
-
-typedef struct cell_acc {
-    char *key;
-    size_t count;
-    size_t n_patients;                               /* distinct, up to FSE_EDS_MIN_CELL */
-    char patients[FSE_EDS_MIN_CELL][PSEUDO_LEN + 1]; /* the first distinct ones */
-} cell_acc;
-
-typedef struct count_run {
-    fse_eds_count_by by;
-    strset index; /* keys already in cells (lookup by linear scan once there) */
-    cell_acc *cells;
-    size_t n, cap;
-} count_run;
-
-static const char *coding_member(yajl_val res, const char *member)
+fse_err fse_eds_export(fse_eds_export_stats *stats_out, fse_store *s, const fse_eds_export_opts *o,
+                       fse_eds_export_fn fn, void *ud)
 {
-    const char *path[] = {"code", "coding", NULL};
-    yajl_val codings = yajl_tree_get(res, path, yajl_t_array);
-    yajl_val first;
-    const char *mpath[] = {member, NULL};
-    yajl_val v;
-
-    if (codings == NULL || codings->u.array.len == 0) {
-        return NULL;
-    }
-    first = codings->u.array.values[0];
-    v = YAJL_IS_OBJECT(first) ? yajl_tree_get(first, mpath, yajl_t_string) : NULL;
-    return v == NULL ? NULL : str_of(v);
-}
-
-static fse_err cell_for(cell_acc **out, count_run *c, const char *key)
-{
-    bool added = false;
-    size_t i;
-    fse_err rc = set_add(&c->index, key, &added);
-
-    if (rc != FSE_OK) {
-        return rc;
-    }
-    if (!added) {
-        for (i = 0; i < c->n; i++) {
-            if (strcmp(c->cells[i].key, key) == 0) {
-                *out = &c->cells[i];
-                return FSE_OK;
-            }
+    if (fn == NULL) {
+        if (stats_out != NULL) {
+            memset(stats_out, 0, sizeof(*stats_out));
         }
+        return fse_error_set(FSE_E_ARG, FSE_EDS_MODULE, "export: no sink");
     }
-    if (c->n == c->cap) {
-        size_t cap = c->cap == 0 ? 32 : c->cap * 2;
-        cell_acc *g = fse_realloc(c->cells, cap * sizeof(*g));
-
-        if (g == NULL) {
-            return fse_error_set(FSE_E_NOMEM, FSE_EDS_MODULE, "count");
-        }
-        c->cells = g;
-        c->cap = cap;
-    }
-    memset(&c->cells[c->n], 0, sizeof(c->cells[0]));
-    c->cells[c->n].key = fse_strdup(key);
-    if (c->cells[c->n].key == NULL) {
-        return fse_error_set(FSE_E_NOMEM, FSE_EDS_MODULE, "count");
-    }
-    *out = &c->cells[c->n++];
-    return FSE_OK;
-}
-
-static fse_err count_one(void *ud, const char *type, yajl_val res, const char *patient)
-{
-    count_run *c = ud;
-    cell_acc *cell = NULL;
-    fse_buf key;
-    size_t i;
-    fse_err rc;
-
-    fse_buf_init(&key, 4096);
-    rc = fse_buf_append_str(&key, type);
-    if (rc == FSE_OK && c->by == FSE_EDS_COUNT_BY_CODE) {
-        const char *sys = coding_member(res, "system");
-        const char *code = coding_member(res, "code");
-
-        if (code == NULL) {
-            fse_buf_free(&key);
-            return FSE_OK; /* no code: not in any cell */
-        }
-        rc = fse_buf_printf(&key, "|%s|%s", sys == NULL ? "" : sys, code);
-    }
-    if (rc == FSE_OK) {
-        rc = cell_for(&cell, c, key.data);
-    }
-    fse_buf_free(&key);
-    if (rc != FSE_OK) {
-        return rc;
-    }
-    cell->count++;
-    for (i = 0; i < cell->n_patients; i++) {
-        if (strcmp(cell->patients[i], patient) == 0) {
-            return FSE_OK;
-        }
-    }
-    if (cell->n_patients < FSE_EDS_MIN_CELL) {
-        memcpy(cell->patients[cell->n_patients++], patient, PSEUDO_LEN + 1);
-    }
-    return FSE_OK;
-}
-
-static int cell_cmp(const void *a, const void *b)
-{
-    return strcmp(((const fse_eds_cell *)a)->key, ((const fse_eds_cell *)b)->key);
-}
-
-/* The cells of c as the public list (keys moved). */
-static fse_err cells_out(fse_eds_cells **out, count_run *c)
-{
-    fse_eds_cells *l = fse_calloc(1, sizeof(*l));
-    size_t i;
-
-    if (l == NULL) {
-        return fse_error_set(FSE_E_NOMEM, FSE_EDS_MODULE, "count");
-    }
-    l->items = fse_calloc(c->n == 0 ? 1 : c->n, sizeof(*l->items));
-    if (l->items == NULL) {
-        fse_free(l);
-        return fse_error_set(FSE_E_NOMEM, FSE_EDS_MODULE, "count");
-    }
-    for (i = 0; i < c->n; i++) {
-        fse_eds_cell *e = &l->items[l->n++];
-
-        e->key = c->cells[i].key;
-        c->cells[i].key = NULL;
-        /* k-anonymity: a small cell gives no number */
-        e->suppressed =
-            c->cells[i].count < FSE_EDS_MIN_CELL || c->cells[i].n_patients < FSE_EDS_MIN_CELL;
-        e->count = e->suppressed ? 0 : c->cells[i].count;
-    }
-    qsort(l->items, l->n, sizeof(*l->items), cell_cmp);
-    *out = l;
-    return FSE_OK;
-}
-
-fse_err fse_eds_count(fse_eds_cells **out, fse_store *s, const fse_eds_export_opts *o,
-                      fse_eds_count_by by)
-{
-    count_run c;
-    exp_run r;
-    size_t i;
-    fse_err rc;
-
-    if (out == NULL || s == NULL || (by != FSE_EDS_COUNT_BY_TYPE && by != FSE_EDS_COUNT_BY_CODE)) {
-        return fse_error_set(FSE_E_ARG, FSE_EDS_MODULE, "count: bad arguments");
-    }
-    *out = NULL;
-    memset(&c, 0, sizeof(c));
-    memset(&r, 0, sizeof(r));
-    c.by = by;
-    r.s = s;
-    r.tfn = count_one;
-    r.ud = &c;
-    rc = run(&r, o);
-    run_free(&r);
-    if (rc == FSE_OK) {
-        rc = cells_out(out, &c);
-    }
-    for (i = 0; i < c.n; i++) {
-        fse_free(c.cells[i].key);
-    }
-    fse_free(c.cells);
-    set_free(&c.index);
-    return rc;
-}
-
-void fse_eds_cells_free(fse_eds_cells *c)
-{
-    size_t i;
-
-    if (c == NULL) {
-        return;
-    }
-    for (i = 0; i < c->n; i++) {
-        fse_free((void *)c->items[i].key);
-    }
-    fse_free(c->items);
-    fse_free(c);
+    return fse_eds__export_run(stats_out, s, o, fn, NULL, ud);
 }
