@@ -6,12 +6,18 @@
  * name, full birth date, address lines and postal codes, and every
  * document uniqueId; the same patient's documents share one pseudonym; two
  * purposes give unrelated pseudonyms; obscured and unreleased tutela
- * documents contribute nothing; aggregate cells under k are refused.
+ * documents contribute nothing; aggregate cells under k are refused; the
+ * same through the built `fse eds export` (every file written scanned) and
+ * `fse eds count` ("<10").
  */
 #include "et.h"
 
+#include <dirent.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include <openssl/evp.h>
 #include <openssl/hmac.h>
@@ -382,6 +388,136 @@ static void test_small_cells_refused(void **state)
     assert_int_equal(fse_eds_count(&c, et.node.store, &o, FSE_EDS_COUNT_BY_TYPE), FSE_E_ARG);
 }
 
+/* ---- The tool ----------------------------------------------------------- */
+
+/* Run the built fse with argv, its stdout into out_path (NULL: dropped). */
+static int run_tool(const char *const *argv, const char *out_path)
+{
+    pid_t pid = fork();
+    int status = 0;
+
+    assert_true(pid >= 0);
+    if (pid == 0) {
+        int fd = out_path != NULL ? open(out_path, O_WRONLY | O_CREAT | O_TRUNC, 0600)
+                                  : open("/dev/null", O_WRONLY);
+
+        dup2(fd, 1);
+        execv(argv[0], (char *const *)argv);
+        _exit(127);
+    }
+    assert_int_equal(waitpid(pid, &status, 0), pid);
+    return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+}
+
+/* Every file of dir appended to b (then removed with dir when clean). */
+static void read_dir(fse_buf *b, const char *dir, size_t *n_files, bool clean)
+{
+    DIR *d = opendir(dir);
+    struct dirent *e;
+
+    assert_non_null(d);
+    *n_files = 0;
+    for (e = readdir(d); e != NULL; e = readdir(d)) {
+        char p[PATH_MAX + 256];
+        uint8_t *data = NULL;
+        size_t len = 0;
+
+        if (e->d_name[0] == '.') {
+            continue;
+        }
+        snprintf(p, sizeof(p), "%s/%s", dir, e->d_name);
+        assert_int_equal(fse_file_read(p, 64u << 20, &data, &len), FSE_OK);
+        assert_int_equal(fse_buf_append(b, data, len), FSE_OK);
+        fse_free(data);
+        (*n_files)++;
+        if (clean) {
+            unlink(p);
+        }
+    }
+    closedir(d);
+    if (clean) {
+        rmdir(dir);
+    }
+}
+
+/* fse eds export and fse eds count as an operator runs them: every byte
+ * of every file written (NDJSON and manifest) scanned; small cells printed
+ * as "<10". */
+static void test_tool_export_and_count(void **state)
+{
+    char conf[PATH_MAX + 32];
+    char sec[PATH_MAX + 32];
+    char out[PATH_MAX + 32];
+    char counts[PATH_MAX + 32];
+    char tool[PATH_MAX];
+    const char *argv[12];
+    fse_buf b;
+    size_t n_files = 0;
+    size_t i;
+    FILE *f;
+
+    (void)state;
+    publish_all();
+    snprintf(conf, sizeof(conf), "%s/eds-export.conf", et.node.dir);
+    snprintf(sec, sizeof(sec), "%s/eds-export.secret", et.node.dir);
+    snprintf(out, sizeof(out), "%s/eds-export-out", et.node.dir);
+    snprintf(counts, sizeof(counts), "%s/eds-counts.txt", et.node.dir);
+    snprintf(tool, sizeof(tool), "%s/fse", FSE_BUILD_DIR);
+    f = fopen(conf, "w");
+    assert_non_null(f);
+    fprintf(f, "store.path = %s\nstore.master_key = %s\n", et.node.db, et.node.key);
+    fclose(f);
+    f = fopen(sec, "wb");
+    assert_non_null(f);
+    assert_int_equal(fwrite(secret, 1, sizeof(secret), f), sizeof(secret));
+    fclose(f);
+
+    argv[0] = tool;
+    argv[1] = "eds";
+    argv[2] = "export";
+    argv[3] = "--config";
+    argv[4] = conf;
+    argv[5] = "--purpose";
+    argv[6] = "research";
+    argv[7] = "--out";
+    argv[8] = out;
+    argv[9] = "--secret-file";
+    argv[10] = sec;
+    argv[11] = NULL;
+    assert_int_equal(run_tool(argv, NULL), 0);
+    fse_buf_init(&b, 64u << 20);
+    read_dir(&b, out, &n_files, true);
+    assert_true(n_files > 5);
+    assert_non_null(b.data);
+    assert_non_null(strstr(b.data, "\"url\":\"Patient.ndjson\""));
+    assert_non_null(strstr(b.data, "\"hiddenDocumentsExcluded\":1"));
+    for (i = 0; i < N_DOCS; i++) {
+        assert_doc_absent(b.data, &docs[i]);
+    }
+    fse_buf_free(&b);
+
+    argv[2] = "count";
+    argv[7] = "--by";
+    argv[8] = "type";
+    assert_int_equal(run_tool(argv, counts), 0);
+    {
+        uint8_t *data = NULL;
+        size_t len = 0;
+        char line[64];
+
+        assert_int_equal(fse_file_read(counts, 1u << 20, &data, &len), FSE_OK);
+        assert_non_null(strstr((const char *)data, "AllergyIntolerance\t<10\n"));
+        snprintf(line, sizeof(line), "Composition\t%d\n", N_DOCS - 1);
+        assert_non_null(strstr((const char *)data, line));
+        fse_free(data);
+    }
+    argv[8] = "nothing";
+    assert_int_equal(run_tool(argv, NULL), 2);
+    unlink(counts);
+    unlink(conf);
+    unlink(sec);
+}
+
 static int teardown(void **state)
 {
     size_t i;
@@ -400,6 +536,7 @@ int main(void)
         cmocka_unit_test(test_purposes_unrelated),
         cmocka_unit_test(test_hidden_documents_excluded),
         cmocka_unit_test(test_small_cells_refused),
+        cmocka_unit_test(test_tool_export_and_count),
     };
 
     return cmocka_run_group_tests(tests, et_setup, teardown);
