@@ -16,6 +16,8 @@
 #include <ctype.h>
 #include <string.h>
 
+#include "fse/monitor.h"
+
 const char *fse_gateway__clip(char out[GW_MAX_FIELD + 1], const char *s)
 {
     size_t n;
@@ -98,6 +100,9 @@ fse_err fse_gateway__event(gw_ctx *ctx, const char *type, const char *status, co
     ev.extra = extra;
     ev.event_date_ms = ctx->now_ms;
     rc = fse_store_event_append(ctx->slot->store, &ev, NULL);
+    if (rc == FSE_OK) { /* validation counters of the volumes (docs/monitor.md) */
+        rc = fse_monitor_record_validation(ctx->slot->store, type, ctx->doc.report, ctx->now_ms);
+    }
     return rc == FSE_OK ? FSE_OK : fse_error_prefix(FSE_GW_MODULE);
 }
 

@@ -144,6 +144,30 @@ static const char *const migrations[] = {
     "  author_role TEXT NOT NULL, file_len INTEGER NOT NULL, sealed BLOB NOT NULL,"
     "  file_ct BLOB) STRICT;"
     "CREATE INDEX taccuino_patient ON taccuino(patient_ref, created_ms);",
+
+    /* 4 -> 5: monitoring (fse/store_monitor.h): the professionals enabled
+     * per region (keyed actor references), the daily validation counters,
+     * and the indexes of the indicators' time windows. */
+    "CREATE TABLE professionals("
+    "  actor_ref TEXT NOT NULL, role TEXT NOT NULL, region TEXT NOT NULL,"
+    "  enabled_from_ms INTEGER NOT NULL, enabled_to_ms INTEGER, updated_ms INTEGER NOT NULL,"
+    "  PRIMARY KEY (actor_ref, role, region)) STRICT;"
+    "CREATE INDEX professionals_region ON professionals(region, role);"
+    "CREATE TABLE mon_validation("
+    "  day INTEGER NOT NULL, doc_type TEXT NOT NULL, outcome TEXT NOT NULL, n INTEGER NOT NULL,"
+    "  PRIMARY KEY (day, doc_type, outcome)) WITHOUT ROWID, STRICT;"
+    "CREATE TABLE mon_validation_rules("
+    "  day INTEGER NOT NULL, doc_type TEXT NOT NULL, rule TEXT NOT NULL, n INTEGER NOT NULL,"
+    "  PRIMARY KEY (day, doc_type, rule)) WITHOUT ROWID, STRICT;"
+    /* A person's audit records in a period (citizens' accesses, GPs' and
+     * specialists' operations in a quarter), read in patient order. */
+    "CREATE INDEX audit_log_patient_time ON audit_log(patient_ref, time_ms);"
+    "CREATE INDEX audit_log_actor_time ON audit_log(actor_ref, time_ms);"
+    /* A patient's first document of each type (covering); documents stored
+     * per hour; publication events of a period. */
+    "CREATE INDEX documents_patient_type ON documents(patient_ref, type_code, created_ms);"
+    "CREATE INDEX documents_created ON documents(created_ms, type_code);"
+    "CREATE INDEX status_events_type_date ON status_events(event_type, event_date_ms);",
 };
 
 #define SCHEMA_VERSION ((int)(sizeof(migrations) / sizeof(migrations[0])))

@@ -13,7 +13,7 @@
 
 /* The schema version of a new store: the number of migrations in
  * lib/store/store_sqlite.c. */
-#define STORE_SCHEMA_VERSION 4
+#define STORE_SCHEMA_VERSION 5
 
 /* cmocka setup/teardown: a fresh fx (store_fixture.h) in *state. */
 int store_setup(void **state);
