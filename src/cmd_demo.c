@@ -96,7 +96,7 @@ static void usage(FILE *out)
 {
     fprintf(out,
             "usage: fse demo [--dir DIR] [--count N] [--port P] [--seed S] [--clients N]\n"
-            "                [--rules DIR] [--no-wait]\n"
+            "                [--rules DIR] [--no-wait] [--regions N [--quarters Q]]\n"
             "\n"
             "Create a publication node in DIR with a test CA, start it on 127.0.0.1, publish\n"
             "generated documents of the nine types over HTTP (validation, then publication,\n"
@@ -118,6 +118,9 @@ static void usage(FILE *out)
             "                 (default %d)\n"
             "  --rules DIR    rules catalog (default: as fse validate)\n"
             "  --no-wait      stop once the documents are published\n"
+            "  --regions N    also fill N regions (1-21) with a history for the adoption\n"
+            "                 dashboard (/monitoraggio/, docs/monitor.md), once per DIR\n"
+            "  --quarters Q   that history's quarters up to the current one (default 8)\n"
             "\n"
             "Exit status: 0 all documents published, 1 some refused or failed (or\n"
             "interrupted), 2 usage or start-up error.\n",
@@ -135,6 +138,7 @@ static int parse_args(demo_args *a, int argc, char **argv)
     a->port = 8080;
     a->seed = 1;
     a->clients = DEMO_CLIENTS;
+    a->quarters = 8;
     for (i = 1; i < argc; i++) {
         const char *arg = argv[i];
         const char *val = i + 1 < argc ? argv[i + 1] : NULL;
@@ -160,6 +164,10 @@ static int parse_args(demo_args *a, int argc, char **argv)
             ok = tool_parse_long(val, 0, 65535, &a->port);
         } else if (strcmp(arg, "--clients") == 0) {
             ok = tool_parse_long(val, 1, 64, &a->clients);
+        } else if (strcmp(arg, "--regions") == 0) {
+            ok = tool_parse_long(val, 1, 21, &a->regions);
+        } else if (strcmp(arg, "--quarters") == 0) {
+            ok = tool_parse_long(val, 1, FSE_MONITOR_MAX_QUARTERS, &a->quarters);
         } else if (strcmp(arg, "--seed") == 0) {
             ok = tool_parse_long(val, 0, LONG_MAX, &v);
             a->seed = (uint64_t)v;
@@ -716,6 +724,9 @@ int cmd_demo(int argc, char **argv)
            n.cfg.server.threads, (double)(tool_now_ns() - t0) / 1e9);
     printf("fse demo: PAdES check off (server.pades_check = false): the generated PDFs are "
            "not signed\n");
+    if (a.regions > 0 && !demo_monitor_seed(&n, &a, now * 1000)) {
+        goto done;
+    }
     failed = run_documents(&n, &a, now - DEMO_IAT_BACKDATE_S);
     if (failed == SIZE_MAX) {
         goto done;

@@ -23,6 +23,7 @@
 #include "fse/eds.h"
 #include "fse/gateway.h"
 #include "fse/http.h"
+#include "fse/monitor.h"
 #include "fse/web.h"
 #include "tool.h"
 
@@ -268,6 +269,22 @@ static void web_opts(fse_web_opts *o, const fse_config *cfg, const serve_tls *tl
     o->log_ud = log;
 }
 
+/* The adoption indicators under /monitor/v1 (docs/monitor.md), keyless on
+ * the node's store. */
+static fse_err monitor_start(fse_monitor **out, const fse_config *cfg, fse_http_server *srv,
+                             serve_log *log)
+{
+    fse_monitor_opts mo = FSE_MONITOR_OPTS_INIT;
+    fse_err rc;
+
+    mo.store_path = cfg->store.path;
+    mo.store_busy_timeout_ms = (int)cfg->store.busy_timeout_ms;
+    mo.log = log_line;
+    mo.log_ud = log;
+    rc = fse_monitor_new(out, &mo);
+    return rc == FSE_OK ? fse_monitor_routes(*out, srv) : rc;
+}
+
 static void install_signals(void)
 {
     struct sigaction sa;
@@ -294,6 +311,7 @@ static int run(const fse_config *cfg, serve_log *log)
     fse_gateway *gw = NULL;
     fse_consult *cs = NULL;
     fse_web *web = NULL;
+    fse_monitor *mon = NULL;
     fse_http_server *srv = NULL;
     int status = 2;
     fse_err rc = FSE_OK;
@@ -329,6 +347,9 @@ static int run(const fse_config *cfg, serve_log *log)
     }
     if (rc == FSE_OK) {
         rc = fse_consult_routes(cs, srv);
+    }
+    if (rc == FSE_OK) {
+        rc = monitor_start(&mon, cfg, srv, log);
     }
     if (rc == FSE_OK) {
         rc = fse_web_routes(web, srv); /* last: the pages take any other GET */
@@ -369,6 +390,7 @@ done:
     serve_target = NULL;
     fse_gateway_worker_stop(gw);
     fse_http_server_free(srv);
+    fse_monitor_free(mon);
     fse_gateway_free(gw);
     fse_eds_free(eds);
     fse_consult_free(cs);

@@ -9,7 +9,9 @@
  * gateway, the consultation service and the server in-process;
  * src/demo_idp.c owns the demo identity provider (/demo/idp/...) and the
  * JSON form of the people; src/demo_consult.c owns the consultation state
- * the demo seeds, the choice of its people and the consultation curl files.
+ * the demo seeds, the choice of its people and the consultation curl files;
+ * src/demo_monitor.c owns the history `--regions N --quarters Q` adds for
+ * the adoption dashboard and the dashboard's routes on the demo's server.
  */
 #ifndef FSE_TOOL_DEMO_H
 #define FSE_TOOL_DEMO_H
@@ -26,6 +28,7 @@
 #include "fse/gateway.h"
 #include "fse/http.h"
 #include "fse/jwt.h"
+#include "fse/monitor.h"
 #include "fse/util.h"
 #include "fse/web.h"
 
@@ -37,6 +40,8 @@ typedef struct demo_args {
     long clients;
     bool no_wait;
     const char *rules;
+    long regions;  /* --regions: monitoring data for this many regions (0: none) */
+    long quarters; /* --quarters: over this many quarters up to now's */
 } demo_args;
 
 /* Paths of the node directory (demo_node.path). */
@@ -141,8 +146,9 @@ typedef struct demo_node {
     fse_eds *eds; /* the regional clinical store: the gateway's FHIR hook */
     fse_consult *cs;
     demo_idp *idp;
-    fse_web *web;   /* the web pages and their sessions (lib/web) */
-    bool web_pages; /* the pages of web/ are served */
+    fse_web *web;     /* the web pages and their sessions (lib/web) */
+    bool web_pages;   /* the pages of web/ are served */
+    fse_monitor *mon; /* the adoption indicators under /monitor/v1 (lib/monitor) */
     fse_http_server *srv;
     uint16_t port;
     char base_url[64]; /* http://127.0.0.1:<port>/v1 */
@@ -203,5 +209,19 @@ void demo_consult_load_people(demo_node *n);
 /* curl/citizen.{auth,sig} and curl/gp.{auth,sig}: a patient's and the GP's
  * consultation tokens (24 hours), and print the two searches. */
 bool demo_consult_curl(const demo_node *n, int64_t iat);
+
+/* ---- Monitoring data (src/demo_monitor.c) ------------------------------ */
+
+/* With a->regions > 0: a history of a->regions regions over a->quarters
+ * quarters up to now_ms's (registry, consents, documents, enabled
+ * professionals, backdated audit records, and the last 90 days' status
+ * events and validation counters) for the dashboard, once per node
+ * directory. false after printing the error. */
+bool demo_monitor_seed(demo_node *n, const demo_args *a, int64_t now_ms);
+
+/* The indicators' routes on n->srv (n->mon, keyless on the node's store);
+ * freed by demo_monitor_free after the server. */
+fse_err demo_monitor_routes(demo_node *n);
+void demo_monitor_free(demo_node *n);
 
 #endif /* FSE_TOOL_DEMO_H */

@@ -369,6 +369,9 @@ static fse_err node_start(demo_node *n)
         rc = demo_idp_routes(n->idp, n->srv);
     }
     if (rc == FSE_OK) {
+        rc = demo_monitor_routes(n); /* /monitor/v1 (docs/monitor.md) */
+    }
+    if (rc == FSE_OK) {
         rc = fse_web_routes(n->web, n->srv); /* last: the pages take any other GET */
     }
     if (rc == FSE_OK) {
@@ -386,6 +389,7 @@ static void node_stop(demo_node *n)
 {
     fse_gateway_worker_stop(n->gw);
     fse_http_server_free(n->srv);
+    demo_monitor_free(n);
     fse_gateway_free(n->gw);
     fse_eds_free(n->eds);
     n->eds = NULL;
