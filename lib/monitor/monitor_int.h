@@ -63,7 +63,8 @@ void fse_monitor__citizens_free(mon_citizens *c);
  * out (16 bytes); "" when den is 0. */
 void fse_monitor__pct(char out[16], const fse_monitor_ratio *r, char decimal_point);
 
-/* ISO 8601 UTC text of ms ("2026-03-31T22:00:00Z") into out (25 bytes). */
+/* ISO 8601 UTC text of ms with milliseconds ("2026-03-31T22:00:00.000Z":
+ * a partial quarter ends at a millisecond) into out (25 bytes). */
 void fse_monitor__iso(char out[25], int64_t ms);
 
 #endif /* FSE_MONITOR_INT_H */

@@ -161,7 +161,7 @@ void fse_monitor__iso(char out[25], int64_t ms)
     unsigned d;
 
     civil_from_days(day, &y, &m, &d);
-    snprintf(out, 25, "%04lld-%02u-%02uT%02u:%02u:%02uZ", (long long)(y % 10000), m, d,
+    snprintf(out, 25, "%04lld-%02u-%02uT%02u:%02u:%02u.%03uZ", (long long)(y % 10000), m, d,
              (unsigned)(rest / MS_HOUR), (unsigned)(rest / 60000 % 60),
-             (unsigned)(rest / 1000 % 60));
+             (unsigned)(rest / 1000 % 60), (unsigned)(rest % 1000));
 }

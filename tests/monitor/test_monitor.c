@@ -662,7 +662,7 @@ static void json_and_csv(void **state)
     assert_int_equal(json_array_size(json_object_get(root, "regions")), 21);
     assert_string_equal(json_string_value(json_object_get(
                             json_array_get(json_object_get(root, "quarters"), 1), "start")),
-                        "2025-03-31T22:00:00Z");
+                        "2025-03-31T22:00:00.000Z");
     c = json_cell(root, 0, "010");
     assert_string_equal(json_string_value(json_object_get(c, "name")), "Piemonte");
     assert_int_equal(json_integer_value(json_object_get(json_object_get(c, "consenso"), "num")),

@@ -394,8 +394,9 @@ function wire() {
 async function main() {
   wire();
   try {
-    await loadIndicators();
-    await loadVolumes($('giorni').value);
+    // Both at once: the node answers them one after the other, the page
+    // renders each as it comes.
+    await Promise.all([loadIndicators(), loadVolumes($('giorni').value)]);
     performance.mark('fse-monitoraggio-pronto');
     document.body.dataset.pronto = 'monitoraggio';
   } catch (e) {
