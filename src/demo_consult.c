@@ -689,8 +689,10 @@ bool demo_consult_curl(const demo_node *n, int64_t iat)
     if (n->web_pages) {
         printf("\n  # the web pages (log in with the demo identity provider)\n"
                "  citizen portal  http://%s/cittadino/\n"
-               "  clinician view  http://%s/medico/\n",
-               n->host, n->host);
+               "  clinician view  http://%s/medico/\n"
+               "  adoption dashboard  http://%s/monitoraggio/ (fse demo --regions N adds "
+               "several regions and quarters)\n",
+               n->host, n->host, n->host);
     }
     return true;
 }
