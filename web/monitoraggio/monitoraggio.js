@@ -26,6 +26,11 @@ const SHORT = {
   '140': 'MOL', '150': 'CAM', '160': 'PUG', '170': 'BAS', '180': 'CAL', '190': 'SIC', '200': 'SAR',
 };
 
+// Short names of the indicators for the charts' legends (the tables and
+// key figures give the full labels).
+const SHORT_IND = { consenso: 'Consenso', utilizzo: 'Utilizzo (90 giorni)', mmg_pls: 'MMG e PLS attivi',
+  specialisti: 'Specialisti attivi', tipologie: 'Tipologie disponibili' };
+
 const pctFmt = new Intl.NumberFormat('it-IT', { minimumFractionDigits: 1, maximumFractionDigits: 1 });
 const intFmt = new Intl.NumberFormat('it-IT');
 const dayFmt = new Intl.DateTimeFormat('it-IT', { day: '2-digit', month: '2-digit', timeZone: 'UTC' });
@@ -145,7 +150,7 @@ function renderTrend() {
     data: {
       labels: qs.map((p) => quarterLabel(p.quarter)),
       datasets: state.data.indicators.map((ind, i) => ({
-        label: ind.label,
+        label: SHORT_IND[ind.id] || ind.label,
         data: qs.map((p) => pctValue(national(p)[ind.id])),
         borderColor: PALETTE[i],
         backgroundColor: PALETTE[i],
