@@ -43,9 +43,11 @@
  * national figure cannot give it back by subtraction.
  *
  * Threading: fse_monitor_new and fse_monitor_routes before the server
- * starts; then the object is shared by the server's threads (its store
- * handle and cache have a lock). The other functions take the caller's
- * store handle (one thread).
+ * starts; then the object is shared by the server's threads (its cache and
+ * its store handle have their own locks) and runs one thread of its own,
+ * the refresher, started by fse_monitor_routes and joined by
+ * fse_monitor_free. The other functions take the caller's store handle
+ * (one thread).
  */
 #ifndef FSE_MONITOR_H
 #define FSE_MONITOR_H
@@ -217,7 +219,8 @@ typedef struct fse_monitor_opts {
     unsigned version;           /* FSE_MONITOR_OPTS_VERSION */
     const char *store_path;     /* the node's database (opened without its key) */
     int store_busy_timeout_ms;  /* 0: the store's default */
-    unsigned cache_ttl_s;       /* answers kept this long; 0: 60; at most 3600 */
+    unsigned cache_ttl_s;       /* answers fresh this long, then served stale up to 15
+                                   times as long while recomputed; 0: 60; at most 3600 */
     fse_monitor_clock_fn clock; /* NULL: the real clock */
     void *clock_ud;
     fse_http_log_fn log; /* NULL: events dropped */
@@ -235,10 +238,13 @@ FSE_API fse_err fse_monitor_new(fse_monitor **out, const fse_monitor_opts *opts)
 
 /* GET /monitor/v1/indicators?from=YYYYQn&to=YYYYQn (JSON),
  * /monitor/v1/indicators.csv (same query) and /monitor/v1/volumes?days=N:
- * public aggregates, no session or token. m must outlive srv. */
+ * public aggregates, no session or token; then start the refresher (it
+ * recomputes the answers served stale). Once per object. m must outlive
+ * srv. */
 FSE_API fse_err fse_monitor_routes(fse_monitor *m, fse_http_server *srv);
 
-/* NULL: no-op. The server must have been stopped first. */
+/* Stop and join the refresher, free everything. NULL: no-op. The server
+ * must have been stopped first. */
 FSE_API void fse_monitor_free(fse_monitor *m);
 
 #endif /* FSE_MONITOR_H */

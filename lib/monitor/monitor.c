@@ -6,11 +6,14 @@
  * Owns the fse_monitor object: its store handle, opened without the master
  * key (the aggregates read plain columns and keyed references only, so the
  * routes cannot decrypt anything), the query parameters and their
- * defaults, the answers' headers, and the cache of recent answers. The
- * requests are served one at a time: the queries are heavy and the data
- * public, so a second request waits for the first and usually finds its
- * answer in the cache. Does not own the numbers (monitor_compute.c,
- * monitor_volumes.c) nor the outputs (monitor_output.c).
+ * defaults, the answers' headers, and the cache of recent answers with its
+ * refresher thread. An answer is fresh for cache_ttl_s; after that it is
+ * still served, at once, for up to 15 times as long while the refresher
+ * computes it again (stale while revalidate), so that a page never waits
+ * for the heavy queries once an answer exists. Computations are serialised
+ * on the one store handle; serving from the cache never waits for one.
+ * Does not own the numbers (monitor_compute.c, monitor_volumes.c) nor the
+ * outputs (monitor_output.c).
  */
 #include "monitor_int.h"
 
@@ -24,24 +27,44 @@
 #define DEFAULT_DAYS 30u
 #define DEFAULT_TTL_S 60u
 #define MAX_TTL_S 3600u
+/* A stale answer is served while it is younger than this many TTLs. */
+#define STALE_TTLS 15
 
-typedef enum answer_kind { ANSWER_JSON = 0, ANSWER_CSV = 1 } answer_kind;
+typedef enum query_kind { Q_JSON = 0, Q_CSV = 1, Q_VOLUMES = 2 } query_kind;
+
+/* What one answer is computed from (the defaults resolved). */
+typedef struct query {
+    query_kind kind;
+    fse_monitor_quarter from;
+    fse_monitor_quarter to;
+    unsigned days;
+} query;
 
 typedef struct cache_slot {
     char key[64];
-    int64_t at_ms;
-    char *body; /* fse_malloc'd; NULL: empty slot */
+    query q;
+    int64_t at_ms; /* when computed */
+    char *body;    /* fse_malloc'd; NULL: not computed yet */
     size_t len;
+    bool refreshing; /* queued for (or being computed by) the refresher */
+    bool used;
 } cache_slot;
 
 struct fse_monitor {
     fse_store *store;
-    /* CACHE: recent answers by route and parameters; lock: lock (also held
-     * while computing, so the store handle serves one request at a time);
-     * bound: MON_CACHE_SLOTS answers of at most MON_MAX_OUTPUT bytes, each
-     * kept ttl_ms, the oldest replaced. */
+    /* The store handle: one computation at a time. */
+    pthread_mutex_t compute_lock;
+    /* CACHE: recent answers by route and parameters; lock: lock (held only
+     * to read or replace a slot, never while computing); bound:
+     * MON_CACHE_SLOTS answers of at most MON_MAX_OUTPUT bytes, served
+     * fresh for ttl_ms and stale up to STALE_TTLS * ttl_ms while the
+     * refresher recomputes them; the least recently computed replaced. */
     pthread_mutex_t lock;
+    pthread_cond_t wake;
     cache_slot cache[MON_CACHE_SLOTS];
+    pthread_t refresher;
+    bool started;
+    bool stopping;
     int64_t ttl_ms;
     fse_monitor_clock_fn clock;
     void *clock_ud;
@@ -52,6 +75,18 @@ struct fse_monitor {
 static int64_t now_of(const fse_monitor *m)
 {
     return m->clock != NULL ? m->clock(m->clock_ud) : fse_store_now_ms();
+}
+
+static void log_line(fse_monitor *m, const char *trace, fse_err rc)
+{
+    char line[768];
+
+    if (m->log == NULL || rc == FSE_E_ARG) {
+        return;
+    }
+    snprintf(line, sizeof(line), "module=monitor event=query_failed trace=%s code=%s msg=\"%s\"",
+             trace, fse_strerror(rc), fse_error_last()->message);
+    m->log(m->log_ud, FSE_HTTP_LOG_ERROR, line);
 }
 
 fse_err fse_monitor_new(fse_monitor **out, const fse_monitor_opts *opts)
@@ -80,10 +115,23 @@ fse_err fse_monitor_new(fse_monitor **out, const fse_monitor_opts *opts)
         fse_free(m);
         return fse_error_prefix(FSE_MONITOR_MODULE);
     }
-    if (pthread_mutex_init(&m->lock, NULL) != 0) {
+    if (pthread_mutex_init(&m->compute_lock, NULL) != 0) {
         fse_store_free(m->store);
         fse_free(m);
         return fse_error_set(FSE_E_NOMEM, FSE_MONITOR_MODULE, "mutex");
+    }
+    if (pthread_mutex_init(&m->lock, NULL) != 0) {
+        pthread_mutex_destroy(&m->compute_lock);
+        fse_store_free(m->store);
+        fse_free(m);
+        return fse_error_set(FSE_E_NOMEM, FSE_MONITOR_MODULE, "mutex");
+    }
+    if (pthread_cond_init(&m->wake, NULL) != 0) {
+        pthread_mutex_destroy(&m->lock);
+        pthread_mutex_destroy(&m->compute_lock);
+        fse_store_free(m->store);
+        fse_free(m);
+        return fse_error_set(FSE_E_NOMEM, FSE_MONITOR_MODULE, "condition variable");
     }
     m->ttl_ms = (int64_t)(opts->cache_ttl_s != 0 ? opts->cache_ttl_s : DEFAULT_TTL_S) * 1000;
     m->clock = opts->clock;
@@ -101,92 +149,252 @@ void fse_monitor_free(fse_monitor *m)
     if (m == NULL) {
         return;
     }
+    if (m->started) {
+        pthread_mutex_lock(&m->lock);
+        m->stopping = true;
+        pthread_cond_signal(&m->wake);
+        pthread_mutex_unlock(&m->lock);
+        pthread_join(m->refresher, NULL);
+    }
     for (i = 0; i < MON_CACHE_SLOTS; i++) {
         fse_free(m->cache[i].body);
     }
+    pthread_cond_destroy(&m->wake);
     pthread_mutex_destroy(&m->lock);
+    pthread_mutex_destroy(&m->compute_lock);
     fse_store_free(m->store);
     fse_free(m);
 }
 
-/* A fresh cached answer for key, copied into out; false when none. */
-static bool cache_get(fse_monitor *m, const char *key, int64_t now, fse_buf *out)
+/* ---- Answers --------------------------------------------------------------- */
+
+static void key_of(char out[64], const query *q)
 {
-    size_t i;
+    char from[7];
+    char to[7];
 
-    for (i = 0; i < MON_CACHE_SLOTS; i++) {
-        cache_slot *c = &m->cache[i];
-
-        if (c->body != NULL && strcmp(c->key, key) == 0 && now - c->at_ms < m->ttl_ms &&
-            now >= c->at_ms) {
-            return fse_buf_append(out, c->body, c->len) == FSE_OK;
-        }
+    if (q->kind == Q_VOLUMES) {
+        snprintf(out, 64, "volumes:%u", q->days);
+        return;
     }
-    return false;
+    fse_monitor_quarter_text(from, q->from);
+    fse_monitor_quarter_text(to, q->to);
+    snprintf(out, 64, "%s:%s:%s", q->kind == Q_JSON ? "json" : "csv", from, to);
 }
 
-static void cache_put(fse_monitor *m, const char *key, int64_t now, const fse_buf *body)
+/* Compute an answer (the caller holds compute_lock). */
+static fse_err compute(fse_monitor *m, const query *q, int64_t now, fse_buf *out)
 {
-    cache_slot *slot = &m->cache[0];
-    char *copy;
+    fse_monitor_result *r = NULL;
+    fse_err rc;
+
+    if (q->kind == Q_VOLUMES) {
+        return fse_monitor_volumes_json(out, m->store, q->days, now);
+    }
+    rc = fse_monitor_compute(&r, m->store, q->from, q->to, now);
+    if (rc == FSE_OK) {
+        rc = q->kind == Q_JSON ? fse_monitor_result_json(out, r, now)
+                               : fse_monitor_result_csv(out, r);
+    }
+    fse_monitor_result_free(r);
+    return rc;
+}
+
+static cache_slot *slot_find(fse_monitor *m, const char *key)
+{
     size_t i;
 
     for (i = 0; i < MON_CACHE_SLOTS; i++) {
-        cache_slot *c = &m->cache[i];
-
-        if (c->body == NULL || strcmp(c->key, key) == 0) {
-            slot = c;
-            break;
-        }
-        if (c->at_ms < slot->at_ms) {
-            slot = c;
+        if (m->cache[i].used && strcmp(m->cache[i].key, key) == 0) {
+            return &m->cache[i];
         }
     }
+    return NULL;
+}
+
+/* The slot of key, made when new (replacing an unused slot, else the least
+ * recently computed one not being refreshed). Under lock. */
+static cache_slot *slot_take(fse_monitor *m, const query *q, const char *key)
+{
+    cache_slot *slot = slot_find(m, key);
+    size_t i;
+
+    for (i = 0; slot == NULL && i < MON_CACHE_SLOTS; i++) {
+        if (!m->cache[i].used) {
+            slot = &m->cache[i];
+        }
+    }
+    if (slot == NULL) {
+        for (i = 0; i < MON_CACHE_SLOTS; i++) {
+            cache_slot *c = &m->cache[i];
+
+            if (!c->refreshing && (slot == NULL || c->at_ms < slot->at_ms)) {
+                slot = c;
+            }
+        }
+        if (slot == NULL) {
+            return NULL; /* every slot is being refreshed */
+        }
+        fse_free(slot->body);
+        memset(slot, 0, sizeof(*slot));
+    }
+    if (!slot->used) {
+        slot->used = true;
+        slot->q = *q;
+        snprintf(slot->key, sizeof(slot->key), "%s", key);
+    }
+    return slot;
+}
+
+/* Store a computed answer in its slot. Under lock. */
+static void slot_fill(fse_monitor *m, const query *q, const char *key, int64_t now,
+                      const fse_buf *body)
+{
+    cache_slot *slot = slot_take(m, q, key);
+    char *copy;
+
+    if (slot == NULL) {
+        return;
+    }
+    slot->refreshing = false;
     copy = fse_malloc(body->len + 1);
     if (copy == NULL) {
-        return; /* not cached: computed again next time */
+        return; /* kept as it was: computed again next time */
     }
     memcpy(copy, body->data, body->len + 1);
     fse_free(slot->body);
-    snprintf(slot->key, sizeof(slot->key), "%s", key);
-    slot->at_ms = now;
     slot->body = copy;
     slot->len = body->len;
+    slot->at_ms = now;
 }
 
-static void log_failure(fse_monitor *m, fse_http_req *req, fse_err rc)
+/* Ask the refresher for key's answer. Under lock. */
+static void queue(fse_monitor *m, const query *q, const char *key)
 {
-    char line[768];
+    cache_slot *slot = slot_take(m, q, key);
 
-    if (m->log == NULL || rc == FSE_E_ARG) {
-        return;
+    if (slot != NULL && !slot->refreshing && m->started) {
+        slot->refreshing = true;
+        pthread_cond_signal(&m->wake);
     }
-    snprintf(line, sizeof(line), "module=monitor event=query_failed trace=%s code=%s msg=\"%s\"",
-             fse_http_req_trace_id(req), fse_strerror(rc), fse_error_last()->message);
-    m->log(m->log_ud, FSE_HTTP_LOG_ERROR, line);
 }
+
+/*
+ * The answer of q into out: from the cache when there is one young enough
+ * (queuing a refresh once it is past its TTL), else computed now.
+ */
+static fse_err answer_of(fse_monitor *m, const query *q, fse_buf *out, const char *trace)
+{
+    int64_t now = now_of(m);
+    char key[64];
+    cache_slot *slot;
+    fse_err rc;
+
+    key_of(key, q);
+    pthread_mutex_lock(&m->lock);
+    slot = slot_find(m, key);
+    if (slot != NULL && slot->body != NULL && now >= slot->at_ms &&
+        now - slot->at_ms < STALE_TTLS * m->ttl_ms) {
+        rc = fse_buf_append(out, slot->body, slot->len);
+        if (now - slot->at_ms >= m->ttl_ms) {
+            queue(m, q, key);
+        }
+        pthread_mutex_unlock(&m->lock);
+        return rc;
+    }
+    pthread_mutex_unlock(&m->lock);
+    pthread_mutex_lock(&m->compute_lock);
+    /* Computed meanwhile (by another request or the refresher)? */
+    pthread_mutex_lock(&m->lock);
+    slot = slot_find(m, key);
+    if (slot != NULL && slot->body != NULL && slot->at_ms >= now) {
+        rc = fse_buf_append(out, slot->body, slot->len);
+        pthread_mutex_unlock(&m->lock);
+        pthread_mutex_unlock(&m->compute_lock);
+        return rc;
+    }
+    pthread_mutex_unlock(&m->lock);
+    rc = compute(m, q, now, out);
+    if (rc == FSE_OK) {
+        pthread_mutex_lock(&m->lock);
+        slot_fill(m, q, key, now, out);
+        pthread_mutex_unlock(&m->lock);
+    } else {
+        log_line(m, trace, rc);
+    }
+    pthread_mutex_unlock(&m->compute_lock);
+    return rc;
+}
+
+/* The refresher: computes the queued answers one at a time. */
+static void *refresh_loop(void *arg)
+{
+    fse_monitor *m = arg;
+
+    pthread_mutex_lock(&m->lock);
+    while (!m->stopping) {
+        cache_slot *slot = NULL;
+        char key[64];
+        query q;
+        fse_buf body;
+        int64_t now;
+        fse_err rc;
+        size_t i;
+
+        for (i = 0; i < MON_CACHE_SLOTS && slot == NULL; i++) {
+            if (m->cache[i].used && m->cache[i].refreshing) {
+                slot = &m->cache[i];
+            }
+        }
+        if (slot == NULL) {
+            pthread_cond_wait(&m->wake, &m->lock);
+            continue;
+        }
+        q = slot->q;
+        memcpy(key, slot->key, sizeof(key));
+        pthread_mutex_unlock(&m->lock);
+        fse_buf_init(&body, MON_MAX_OUTPUT);
+        pthread_mutex_lock(&m->compute_lock);
+        now = now_of(m);
+        rc = compute(m, &q, now, &body);
+        pthread_mutex_unlock(&m->compute_lock);
+        if (rc != FSE_OK) {
+            log_line(m, "refresh", rc);
+        }
+        pthread_mutex_lock(&m->lock);
+        if (rc == FSE_OK) {
+            slot_fill(m, &q, key, now, &body);
+        } else if ((slot = slot_find(m, key)) != NULL) {
+            slot->refreshing = false; /* asked again by the next stale hit */
+        }
+        fse_buf_free(&body);
+    }
+    pthread_mutex_unlock(&m->lock);
+    return NULL;
+}
+
+/* ---- Routes ---------------------------------------------------------------- */
 
 /* from and to of the query (defaults: the last DEFAULT_QUARTERS quarters up
  * to now's; from alone: up to now's; to alone: DEFAULT_QUARTERS up to it). */
-static fse_err quarters_of(fse_monitor_quarter *from, fse_monitor_quarter *to, fse_http_req *req,
-                           int64_t now)
+static fse_err quarters_of(query *q, fse_http_req *req, int64_t now)
 {
     const char *f = fse_http_req_query(req, "from");
     const char *t = fse_http_req_query(req, "to");
     fse_monitor_quarter current = fse_monitor_quarter_of(now);
 
-    *to = current;
-    if (t != NULL && !fse_monitor_quarter_parse(to, t)) {
+    q->to = current;
+    if (t != NULL && !fse_monitor_quarter_parse(&q->to, t)) {
         return fse_error_set(FSE_E_ARG, FSE_MONITOR_MODULE, "to: a quarter as YYYYQn");
     }
-    *from = *to - (DEFAULT_QUARTERS - 1);
-    if (f != NULL && !fse_monitor_quarter_parse(from, f)) {
+    q->from = q->to - (DEFAULT_QUARTERS - 1);
+    if (f != NULL && !fse_monitor_quarter_parse(&q->from, f)) {
         return fse_error_set(FSE_E_ARG, FSE_MONITOR_MODULE, "from: a quarter as YYYYQn");
     }
-    if (*to > current) {
+    if (q->to > current) {
         return fse_error_set(FSE_E_ARG, FSE_MONITOR_MODULE, "to: not after the current quarter");
     }
-    if (*from > *to || *to - *from >= (int64_t)FSE_MONITOR_MAX_QUARTERS) {
+    if (q->from > q->to || q->to - q->from >= (int64_t)FSE_MONITOR_MAX_QUARTERS) {
         return fse_error_set(FSE_E_ARG, FSE_MONITOR_MODULE,
                              "from..to: from not after to, at most %u quarters",
                              FSE_MONITOR_MAX_QUARTERS);
@@ -194,84 +402,14 @@ static fse_err quarters_of(fse_monitor_quarter *from, fse_monitor_quarter *to, f
     return FSE_OK;
 }
 
-static fse_err answer(fse_http_req *req, answer_kind kind, const fse_buf *body, const char *name)
-{
-    char disposition[128];
-    fse_err rc = FSE_OK;
-
-    if (kind == ANSWER_JSON) {
-        return fse_http_respond_json(req, 200, body);
-    }
-    snprintf(disposition, sizeof(disposition), "attachment; filename=\"%s\"", name);
-    rc = fse_http_set_header(req, "Content-Disposition", disposition);
-    if (rc == FSE_OK) {
-        rc = fse_http_respond(req, 200, "text/csv; charset=utf-8", body->data, body->len);
-    }
-    return rc;
-}
-
-static fse_err indicators(fse_http_req *req, fse_monitor *m, answer_kind kind)
-{
-    fse_monitor_result *r = NULL;
-    fse_monitor_quarter from = 0;
-    fse_monitor_quarter to = 0;
-    char key[64];
-    char name[64];
-    char qf[7];
-    char qt[7];
-    int64_t now = now_of(m);
-    fse_buf body;
-    fse_err rc = quarters_of(&from, &to, req, now);
-
-    if (rc != FSE_OK) {
-        return rc;
-    }
-    fse_monitor_quarter_text(qf, from);
-    fse_monitor_quarter_text(qt, to);
-    snprintf(key, sizeof(key), "%s:%s:%s", kind == ANSWER_JSON ? "json" : "csv", qf, qt);
-    snprintf(name, sizeof(name), "fse-indicatori-%s-%s.csv", qf, qt);
-    fse_buf_init(&body, MON_MAX_OUTPUT);
-    pthread_mutex_lock(&m->lock);
-    if (!cache_get(m, key, now, &body)) {
-        fse_buf_reset(&body);
-        rc = fse_monitor_compute(&r, m->store, from, to, now);
-        if (rc == FSE_OK) {
-            rc = kind == ANSWER_JSON ? fse_monitor_result_json(&body, r, now)
-                                     : fse_monitor_result_csv(&body, r);
-        }
-        if (rc == FSE_OK) {
-            cache_put(m, key, now, &body);
-        }
-    }
-    pthread_mutex_unlock(&m->lock);
-    fse_monitor_result_free(r);
-    if (rc == FSE_OK) {
-        rc = answer(req, kind, &body, name);
-    } else {
-        log_failure(m, req, rc);
-    }
-    fse_buf_free(&body);
-    return rc;
-}
-
-static fse_err on_indicators(fse_http_req *req, void *ud)
-{
-    return indicators(req, ud, ANSWER_JSON);
-}
-
-static fse_err on_indicators_csv(fse_http_req *req, void *ud)
-{
-    return indicators(req, ud, ANSWER_CSV);
-}
-
 /* days=N: 1 to FSE_MONITOR_MAX_DAYS digits-only; absent: DEFAULT_DAYS. */
-static fse_err days_of(unsigned *out, fse_http_req *req)
+static fse_err days_of(query *q, fse_http_req *req)
 {
     const char *d = fse_http_req_query(req, "days");
     unsigned v = 0;
     size_t i;
 
-    *out = DEFAULT_DAYS;
+    q->days = DEFAULT_DAYS;
     if (d == NULL) {
         return FSE_OK;
     }
@@ -285,48 +423,87 @@ static fse_err days_of(unsigned *out, fse_http_req *req)
     if (v == 0 || v > FSE_MONITOR_MAX_DAYS) {
         return fse_error_set(FSE_E_ARG, FSE_MONITOR_MODULE, "days: 1 to %u", FSE_MONITOR_MAX_DAYS);
     }
-    *out = v;
+    q->days = v;
     return FSE_OK;
+}
+
+static fse_err respond(fse_http_req *req, const query *q, const fse_buf *body)
+{
+    char disposition[128];
+    char from[7];
+    char to[7];
+    fse_err rc;
+
+    if (q->kind != Q_CSV) {
+        return fse_http_respond_json(req, 200, body);
+    }
+    fse_monitor_quarter_text(from, q->from);
+    fse_monitor_quarter_text(to, q->to);
+    snprintf(disposition, sizeof(disposition), "attachment; filename=\"fse-indicatori-%s-%s.csv\"",
+             from, to);
+    rc = fse_http_set_header(req, "Content-Disposition", disposition);
+    if (rc == FSE_OK) {
+        rc = fse_http_respond(req, 200, "text/csv; charset=utf-8", body->data, body->len);
+    }
+    return rc;
+}
+
+static fse_err serve(fse_http_req *req, fse_monitor *m, query_kind kind)
+{
+    query q;
+    fse_buf body;
+    fse_err rc;
+
+    memset(&q, 0, sizeof(q));
+    q.kind = kind;
+    rc = kind == Q_VOLUMES ? days_of(&q, req) : quarters_of(&q, req, now_of(m));
+    if (rc != FSE_OK) {
+        return rc;
+    }
+    fse_buf_init(&body, MON_MAX_OUTPUT);
+    rc = answer_of(m, &q, &body, fse_http_req_trace_id(req));
+    if (rc == FSE_OK) {
+        rc = respond(req, &q, &body);
+    }
+    fse_buf_free(&body);
+    return rc;
+}
+
+static fse_err on_indicators(fse_http_req *req, void *ud)
+{
+    return serve(req, ud, Q_JSON);
+}
+
+static fse_err on_indicators_csv(fse_http_req *req, void *ud)
+{
+    return serve(req, ud, Q_CSV);
 }
 
 static fse_err on_volumes(fse_http_req *req, void *ud)
 {
-    fse_monitor *m = ud;
-    int64_t now = now_of(m);
-    unsigned days = 0;
-    char key[64];
-    fse_buf body;
-    fse_err rc = days_of(&days, req);
+    return serve(req, ud, Q_VOLUMES);
+}
 
-    if (rc != FSE_OK) {
-        return rc;
+/* Start the refresher. It computes nothing ahead: an answer made before a
+ * node is filled (fse demo seeds after the server starts) would be served
+ * as fresh for a TTL. */
+static fse_err start(fse_monitor *m)
+{
+    if (pthread_create(&m->refresher, NULL, refresh_loop, m) != 0) {
+        return fse_error_set(FSE_E_NOMEM, FSE_MONITOR_MODULE, "refresher thread");
     }
-    snprintf(key, sizeof(key), "volumes:%u", days);
-    fse_buf_init(&body, MON_MAX_OUTPUT);
     pthread_mutex_lock(&m->lock);
-    if (!cache_get(m, key, now, &body)) {
-        fse_buf_reset(&body);
-        rc = fse_monitor_volumes_json(&body, m->store, days, now);
-        if (rc == FSE_OK) {
-            cache_put(m, key, now, &body);
-        }
-    }
+    m->started = true;
     pthread_mutex_unlock(&m->lock);
-    if (rc == FSE_OK) {
-        rc = fse_http_respond_json(req, 200, &body);
-    } else {
-        log_failure(m, req, rc);
-    }
-    fse_buf_free(&body);
-    return rc;
+    return FSE_OK;
 }
 
 fse_err fse_monitor_routes(fse_monitor *m, fse_http_server *srv)
 {
     fse_err rc;
 
-    if (m == NULL || srv == NULL) {
-        return fse_error_set(FSE_E_ARG, FSE_MONITOR_MODULE, "routes: missing argument");
+    if (m == NULL || srv == NULL || m->started) {
+        return fse_error_set(FSE_E_ARG, FSE_MONITOR_MODULE, "routes: missing argument or twice");
     }
     rc = fse_http_server_route(srv, "GET", "/monitor/v1/indicators", on_indicators, m);
     if (rc == FSE_OK) {
@@ -334,6 +511,9 @@ fse_err fse_monitor_routes(fse_monitor *m, fse_http_server *srv)
     }
     if (rc == FSE_OK) {
         rc = fse_http_server_route(srv, "GET", "/monitor/v1/volumes", on_volumes, m);
+    }
+    if (rc == FSE_OK) {
+        rc = start(m);
     }
     return rc;
 }

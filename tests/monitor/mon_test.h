@@ -80,5 +80,6 @@ void volumes(void **state);
 void professionals_and_counters_reject_bad_input(void **state);
 void keyless_store_reads_the_same(void **state);
 void routes(void **state);
+void stale_answers_are_refreshed(void **state);
 
 #endif /* FSE_TEST_MON_H */

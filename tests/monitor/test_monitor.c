@@ -284,6 +284,7 @@ int main(void)
                                         teardown),
         cmocka_unit_test_setup_teardown(keyless_store_reads_the_same, setup, teardown),
         cmocka_unit_test_setup_teardown(routes, setup, teardown),
+        cmocka_unit_test_setup_teardown(stale_answers_are_refreshed, setup, teardown),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);

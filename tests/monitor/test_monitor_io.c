@@ -8,9 +8,11 @@
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
+#include <stdatomic.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>
+#include <time.h>
 
 #include <cmocka.h>
 #include <jansson.h>
@@ -373,6 +375,81 @@ void routes(void **state)
     get(port, "/monitor/v1/volumes?days=-1", &r);
     assert_int_equal(r.status, 400);
     tc_response_free(&r);
+
+    fse_http_server_free(srv);
+    fse_monitor_free(m);
+}
+
+/* A clock the test moves; read by the server's threads and the refresher. */
+static _Atomic int64_t moving_now;
+
+static int64_t moving_clock(void *ud)
+{
+    (void)ud;
+    return atomic_load(&moving_now);
+}
+
+/* The consent numerator of 010 in 2025Q1 as the route answers it. */
+static int64_t consent_010(uint16_t port)
+{
+    tc_response r;
+    fse_buf b;
+    json_t *root;
+    int64_t num;
+
+    get(port, "/monitor/v1/indicators?from=2025Q1&to=2025Q1", &r);
+    assert_int_equal(r.status, 200);
+    fse_buf_init(&b, 1u << 24);
+    assert_int_equal(fse_buf_append(&b, r.body, r.body_len), FSE_OK);
+    root = parse(&b);
+    num = json_integer_value(
+        json_object_get(json_object_get(json_cell(root, 0, "010"), "consenso"), "num"));
+    json_decref(root);
+    fse_buf_free(&b);
+    tc_response_free(&r);
+    return num;
+}
+
+void stale_answers_are_refreshed(void **state)
+{
+    fx *f = *state;
+    fse_monitor_opts mo = FSE_MONITOR_OPTS_INIT;
+    fse_http_opts ho;
+    fse_monitor *m = NULL;
+    fse_http_server *srv = NULL;
+    struct timespec pause = {0, 50 * 1000 * 1000};
+    uint16_t port;
+    int64_t got = 0;
+    int i;
+
+    world(f->s);
+    atomic_store(&moving_now, NOW);
+    mo.store_path = f->db;
+    mo.clock = moving_clock;
+    mo.cache_ttl_s = 1;
+    assert_int_equal(fse_monitor_new(&m, &mo), FSE_OK);
+    memset(&ho, 0, sizeof(ho));
+    assert_int_equal(fse_http_server_new(&srv, &ho), FSE_OK);
+    assert_int_equal(fse_monitor_routes(m, srv), FSE_OK);
+    assert_int_equal(fse_http_server_start(srv), FSE_OK);
+    port = fse_http_server_port(srv);
+
+    assert_int_equal(consent_010(port), 17);
+    /* A consent recorded with a past time: the fresh answer stays. */
+    consent(f->s, "010", 18, FSE_STORE_CONSENT_CURA, true, utc(2025, 2, 2, 0, 0, 0), false);
+    assert_int_equal(consent_010(port), 17);
+    /* Past the TTL: the stale answer at once, the new one once refreshed. */
+    atomic_store(&moving_now, NOW + 2000);
+    assert_int_equal(consent_010(port), 17);
+    for (i = 0; i < 200 && got != 18; i++) {
+        nanosleep(&pause, NULL);
+        got = consent_010(port);
+    }
+    assert_int_equal(got, 18);
+    /* Past 15 TTLs an answer is computed again before it is served. */
+    consent(f->s, "010", 19, FSE_STORE_CONSENT_CURA, true, utc(2025, 2, 2, 0, 0, 0), false);
+    atomic_store(&moving_now, NOW + 60000);
+    assert_int_equal(consent_010(port), 19);
 
     fse_http_server_free(srv);
     fse_monitor_free(m);
