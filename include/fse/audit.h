@@ -149,4 +149,8 @@ FSE_API fse_err fse_audit_query_patient(fse_audit_list **out, fse_store *s, cons
 /* NULL: no-op. */
 FSE_API void fse_audit_list_free(fse_audit_list *l);
 
+/* Free the strings of one entry of a list and zero it (a caller leaving an
+ * entry out of a list it shows). NULL: no-op. */
+FSE_API void fse_audit_entry_clear(fse_audit_entry *e);
+
 #endif /* FSE_AUDIT_H */

@@ -218,6 +218,11 @@ FSE_API bool fse_http_req_query_at(const fse_http_req *req, size_t i, const char
 /* A request header, looked up case-insensitively; NULL if absent. */
 FSE_API const char *fse_http_req_header(const fse_http_req *req, const char *name);
 
+/* The token of an "Authorization: Bearer <token>" header (scheme
+ * case-insensitive, blanks after it skipped); NULL when the header is absent,
+ * another scheme, or empty. */
+FSE_API const char *fse_http_req_bearer(const fse_http_req *req);
+
 /* The request body (never NULL; *len_out may be 0). It is also NUL-terminated,
  * but may contain NUL bytes. */
 FSE_API const uint8_t *fse_http_req_body(const fse_http_req *req, size_t *len_out);

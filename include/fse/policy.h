@@ -39,14 +39,14 @@ FSE_API fse_policy_purpose fse_policy_purpose_parse(const char *purpose_of_use);
 
 /* Class of a subject_role. Never renumbered. */
 typedef enum fse_policy_role_class {
-    FSE_POLICY_ROLE_NONE = 0,      /* roles that never consult (OAM, DSA, NOR, ...) */
-    FSE_POLICY_ROLE_DOCTOR = 1,    /* M: APR, AAS, DRS, RSA, MRP */
-    FSE_POLICY_ROLE_NURSE = 2,     /* I: INF */
-    FSE_POLICY_ROLE_PHARMACIST = 3,/* F: FAR */
-    FSE_POLICY_ROLE_PATIENT = 4,   /* ASS */
-    FSE_POLICY_ROLE_GUARDIAN = 5,  /* TUT */
-    FSE_POLICY_ROLE_PARENT = 6,    /* GEN */
-    FSE_POLICY_ROLE_DELEGATE = 7   /* ING */
+    FSE_POLICY_ROLE_NONE = 0,       /* roles that never consult (OAM, DSA, NOR, ...) */
+    FSE_POLICY_ROLE_DOCTOR = 1,     /* M: APR, AAS, DRS, RSA, MRP */
+    FSE_POLICY_ROLE_NURSE = 2,      /* I: INF */
+    FSE_POLICY_ROLE_PHARMACIST = 3, /* F: FAR */
+    FSE_POLICY_ROLE_PATIENT = 4,    /* ASS */
+    FSE_POLICY_ROLE_GUARDIAN = 5,   /* TUT */
+    FSE_POLICY_ROLE_PARENT = 6,     /* GEN */
+    FSE_POLICY_ROLE_DELEGATE = 7    /* ING */
 } fse_policy_role_class;
 
 FSE_API fse_policy_role_class fse_policy_role_class_of(const char *subject_role);
@@ -94,22 +94,22 @@ typedef struct fse_policy_doc {
 
 /* Why. Stable, never renumbered; names via fse_policy_reason_name. */
 typedef enum fse_policy_reason {
-    FSE_POLICY_OK_SELF = 0,            /* the patient */
-    FSE_POLICY_OK_REPRESENTATIVE = 1,  /* guardian, or parent of a minor */
-    FSE_POLICY_OK_DELEGATE = 2,        /* voluntary delegate */
-    FSE_POLICY_OK_PRODUCER = 3,        /* the producer reads its own document */
-    FSE_POLICY_OK_CARE = 4,            /* GP or declared care, with consent, matrix allows */
-    FSE_POLICY_OK_EMERGENCY = 5,       /* break-the-glass */
-    FSE_POLICY_OK_PROFILASSI = 6,      /* PUBEMERGENCY with the profilassi consent */
-    FSE_POLICY_DENY_ROLE = 20,         /* this role never consults */
-    FSE_POLICY_DENY_PURPOSE = 21,      /* purpose not valid for the role */
-    FSE_POLICY_DENY_RELATION = 22,     /* no relation that allows it (not the patient's GP,
-                                          no declaration, not a delegate) */
-    FSE_POLICY_DENY_CONSENT = 23,      /* no consent for the purpose */
-    FSE_POLICY_DENY_MATRIX = 24,       /* the role may not read this document type */
-    FSE_POLICY_DENY_HIDDEN = 25,       /* obscured, maggior tutela, P97/P98 */
-    FSE_POLICY_DENY_PSS_FIRST = 26,    /* emergency: the PSS must be read first */
-    FSE_POLICY_DENY_ACT = 27           /* a self-service act the subject may not do */
+    FSE_POLICY_OK_SELF = 0,           /* the patient */
+    FSE_POLICY_OK_REPRESENTATIVE = 1, /* guardian, or parent of a minor */
+    FSE_POLICY_OK_DELEGATE = 2,       /* voluntary delegate */
+    FSE_POLICY_OK_PRODUCER = 3,       /* the producer reads its own document */
+    FSE_POLICY_OK_CARE = 4,           /* GP or declared care, with consent, matrix allows */
+    FSE_POLICY_OK_EMERGENCY = 5,      /* break-the-glass */
+    FSE_POLICY_OK_PROFILASSI = 6,     /* PUBEMERGENCY with the profilassi consent */
+    FSE_POLICY_DENY_ROLE = 20,        /* this role never consults */
+    FSE_POLICY_DENY_PURPOSE = 21,     /* purpose not valid for the role */
+    FSE_POLICY_DENY_RELATION = 22,    /* no relation that allows it (not the patient's GP,
+                                         no declaration, not a delegate) */
+    FSE_POLICY_DENY_CONSENT = 23,     /* no consent for the purpose */
+    FSE_POLICY_DENY_MATRIX = 24,      /* the role may not read this document type */
+    FSE_POLICY_DENY_HIDDEN = 25,      /* obscured, maggior tutela, P97/P98 */
+    FSE_POLICY_DENY_PSS_FIRST = 26,   /* emergency: the PSS must be read first */
+    FSE_POLICY_DENY_ACT = 27          /* a self-service act the subject may not do */
 } fse_policy_reason;
 
 /* "self", "deny-consent", ...; "" out of range. */
@@ -130,9 +130,10 @@ typedef struct fse_policy_decision {
 
 /* How far the subject may look into the patient's record at all. */
 typedef enum fse_policy_scope {
-    FSE_POLICY_SCOPE_NONE = 0,     /* refused: 403 */
-    FSE_POLICY_SCOPE_PRODUCED = 1, /* only documents the subject produced (no consent, no relation) */
-    FSE_POLICY_SCOPE_RECORD = 2    /* the record, document by document */
+    FSE_POLICY_SCOPE_NONE = 0, /* refused: 403 */
+    FSE_POLICY_SCOPE_PRODUCED =
+        1,                      /* only documents the subject produced (no consent, no relation) */
+    FSE_POLICY_SCOPE_RECORD = 2 /* the record, document by document */
 } fse_policy_scope;
 
 /*

@@ -290,6 +290,22 @@ fse_err fse_audit_query_patient(fse_audit_list **out, fse_store *s, const char *
     return FSE_OK;
 }
 
+void fse_audit_entry_clear(fse_audit_entry *e)
+{
+    if (e == NULL) {
+        return;
+    }
+    fse_free(e->trace_id);
+    fse_free(e->actor);
+    fse_free(e->role);
+    fse_free(e->organisation);
+    fse_free(e->purpose);
+    fse_free(e->action);
+    fse_free(e->document_id);
+    fse_free(e->reason);
+    memset(e, 0, sizeof(*e));
+}
+
 void fse_audit_list_free(fse_audit_list *l)
 {
     size_t i;
@@ -298,16 +314,7 @@ void fse_audit_list_free(fse_audit_list *l)
         return;
     }
     for (i = 0; i < l->n_entries; i++) {
-        fse_audit_entry *e = &l->entries[i];
-
-        fse_free(e->trace_id);
-        fse_free(e->actor);
-        fse_free(e->role);
-        fse_free(e->organisation);
-        fse_free(e->purpose);
-        fse_free(e->action);
-        fse_free(e->document_id);
-        fse_free(e->reason);
+        fse_audit_entry_clear(&l->entries[i]);
     }
     fse_free(l->entries);
     fse_free(l);

@@ -34,24 +34,7 @@ void fse_consult__log(const fse_consult *c, fse_http_log_level level, const char
 
 cs_slot *fse_consult__slot_acquire(fse_consult *c)
 {
-    cs_slot *slot = NULL;
-    size_t i;
-
-    pthread_mutex_lock(&c->pool_lock);
-    while (slot == NULL) {
-        for (i = 0; i < c->n_slots; i++) {
-            if (!c->slots[i].busy) {
-                slot = &c->slots[i];
-                slot->busy = true;
-                break;
-            }
-        }
-        if (slot == NULL) {
-            pthread_cond_wait(&c->pool_free, &c->pool_lock);
-        }
-    }
-    pthread_mutex_unlock(&c->pool_lock);
-    return slot;
+    return &c->slots[fse_pool_acquire(&c->pool)];
 }
 
 void fse_consult__slot_release(fse_consult *c, cs_slot *slot)
@@ -62,10 +45,7 @@ void fse_consult__slot_release(fse_consult *c, cs_slot *slot)
     if (fse_store_in_tx(slot->store)) {
         (void)fse_store_tx_rollback(slot->store);
     }
-    pthread_mutex_lock(&c->pool_lock);
-    slot->busy = false;
-    pthread_cond_signal(&c->pool_free);
-    pthread_mutex_unlock(&c->pool_lock);
+    fse_pool_release(&c->pool, (size_t)(slot - c->slots));
 }
 
 static fse_err copy_required(char **out, const char *value, const char *what)
@@ -106,9 +86,8 @@ static fse_err load_trust(fse_consult *c, const fse_consult_opts *o)
     if (o->clock_skew_s != 0) {
         vo.clock_skew = o->clock_skew_s;
     }
-    return fse_jwt_verifier_new(&c->verifier, &vo) == FSE_OK
-               ? FSE_OK
-               : fse_error_prefix(FSE_CONSULT_MODULE);
+    return fse_jwt_verifier_new(&c->verifier, &vo) == FSE_OK ? FSE_OK
+                                                             : fse_error_prefix(FSE_CONSULT_MODULE);
 }
 
 static fse_err open_slots(fse_consult *c, unsigned n)
@@ -125,7 +104,7 @@ static fse_err open_slots(fse_consult *c, unsigned n)
             return fse_error_prefix(FSE_CONSULT_MODULE);
         }
     }
-    return FSE_OK;
+    return fse_pool_init(&c->pool, c->n_slots);
 }
 
 static fse_err build(fse_consult *c, const fse_consult_opts *o)
@@ -186,8 +165,6 @@ fse_err fse_consult_new(fse_consult **out, const fse_consult_opts *opts)
     if (c == NULL) {
         return fse_error_set(FSE_E_NOMEM, FSE_CONSULT_MODULE, "consult");
     }
-    pthread_mutex_init(&c->pool_lock, NULL);
-    pthread_cond_init(&c->pool_free, NULL);
     pthread_mutex_init(&c->token_lock, NULL);
     c->tokens = fse_calloc(CS_TOKEN_CACHE, sizeof(*c->tokens));
     rc = c->tokens != NULL ? build(c, opts)
@@ -219,7 +196,6 @@ void fse_consult_free(fse_consult *c)
     fse_free(c->base_url);
     fse_free(c->tokens);
     pthread_mutex_destroy(&c->token_lock);
-    pthread_cond_destroy(&c->pool_free);
-    pthread_mutex_destroy(&c->pool_lock);
+    fse_pool_destroy(&c->pool);
     fse_free(c);
 }

@@ -135,8 +135,9 @@ fse_err fse_consult__internal(cs_ctx *ctx, const char *what)
 {
     const fse_error_info *e = fse_error_last();
 
-    fse_consult__log(ctx->c, FSE_HTTP_LOG_ERROR, "module=consult event=failure step=%s code=%d msg=\"%s\"",
-                     what, (int)e->code, e->message);
+    fse_consult__log(ctx->c, FSE_HTTP_LOG_ERROR,
+                     "module=consult event=failure step=%s code=%d msg=\"%s\"", what, (int)e->code,
+                     e->message);
     return fse_consult__fail(ctx, 500, "Errore interno del servizio di consultazione");
 }
 
@@ -148,5 +149,6 @@ fse_err fse_consult__unknown(cs_ctx *ctx)
 fse_err fse_consult__not_allowed(cs_ctx *ctx)
 {
     (void)fse_http_set_header(ctx->req, "Allow", "GET, HEAD");
-    return fse_consult__fail(ctx, 405, "Metodo non consentito: l'API di consultazione e' in sola lettura");
+    return fse_consult__fail(ctx, 405,
+                             "Metodo non consentito: l'API di consultazione e' in sola lettura");
 }

@@ -13,7 +13,6 @@
 #include <ctype.h>
 #include <stdio.h>
 #include <string.h>
-#include <strings.h>
 
 #include <openssl/evp.h>
 
@@ -49,19 +48,6 @@ bool fse_consult__person(char out[CS_MAX_PERSON + 1], const char *id)
     return true;
 }
 
-/* "Bearer <jwt>": the token, or NULL. */
-static const char *bearer(const char *header)
-{
-    if (header == NULL || strncasecmp(header, "Bearer ", 7) != 0) {
-        return NULL;
-    }
-    header += 7;
-    while (*header == ' ') {
-        header++;
-    }
-    return *header != '\0' ? header : NULL;
-}
-
 static bool refuse(cs_ctx *ctx, unsigned status, const char *detail)
 {
     if (status == 401) {
@@ -76,8 +62,8 @@ static bool verify(cs_ctx *ctx, const char *token, fse_jwt_claims **out)
 {
     char detail[160];
     fse_jwt_reason reason = FSE_JWT_OK;
-    fse_err rc = fse_jwt_verify(out, &reason, ctx->c->verifier, token, strlen(token),
-                                ctx->now_ms / 1000);
+    fse_err rc =
+        fse_jwt_verify(out, &reason, ctx->c->verifier, token, strlen(token), ctx->now_ms / 1000);
 
     if (rc == FSE_OK) {
         return true;
@@ -185,8 +171,8 @@ static bool verify_pair(cs_ctx *ctx, const char *auth, const char *sig, cs_token
 {
     fse_jwt_claims *ca = NULL;
     fse_jwt_claims *cs = NULL;
-    bool ok = verify(ctx, auth, &ca) && verify(ctx, sig, &cs) &&
-              claim_rules(ctx, ca, cs, &e->read_ok);
+    bool ok =
+        verify(ctx, auth, &ca) && verify(ctx, sig, &cs) && claim_rules(ctx, ca, cs, &e->read_ok);
 
     if (ok && !entry_from_claims(e, cs, ca->exp < cs->exp ? ca->exp : cs->exp)) {
         ok = refuse(ctx, 403, "Token non ammesso: sub, person_id o ruolo non validi");
@@ -239,7 +225,7 @@ static bool session_pair(cs_ctx *ctx, char **auth, char **sig)
 bool fse_consult__auth(cs_ctx *ctx)
 {
     const char *auth_header = fse_http_req_header(ctx->req, "Authorization");
-    const char *auth = bearer(auth_header);
+    const char *auth = fse_http_req_bearer(ctx->req);
     const char *sig = fse_http_req_header(ctx->req, "FSE-JWT-Signature");
     char *s_auth = NULL;
     char *s_sig = NULL;
@@ -276,6 +262,29 @@ static bool check_pair(cs_ctx *ctx, const char *auth, const char *sig)
     memcpy(ctx->actor, e->actor, sizeof(ctx->actor));
     memcpy(ctx->patient, e->patient, sizeof(ctx->patient));
     memcpy(ctx->locality, e->locality, sizeof(ctx->locality));
+    return true;
+}
+
+bool fse_consult__named_patient(cs_ctx *ctx, const char *identifier, const char *ref)
+{
+    char pid[33];
+
+    if (identifier != NULL && !fse_consult__same_patient(ctx, identifier)) {
+        return false;
+    }
+    if (ref == NULL) {
+        return true;
+    }
+    if (strncmp(ref, "Patient/", 8) == 0) {
+        ref += 8;
+    }
+    fse_consult__patient_id(pid, ctx);
+    if (strcmp(ref, pid) != 0) {
+        (void)fse_consult__fail(ctx, 403,
+                                "La richiesta riguarda un assistito diverso da quello del token");
+        (void)fse_consult__audit(ctx, NULL, FSE_AUDIT_REFUSED, "patient-mismatch");
+        return false;
+    }
     return true;
 }
 

@@ -14,8 +14,8 @@ typedef struct cap_param {
 
 static const cap_param docref_params[] = {
     {"patient.identifier", "token"}, {"patient", "reference"}, {"type", "token"},
-    {"category", "token"},           {"date", "date"},        {"author.identifier", "token"},
-    {"facility", "token"},           {"status", "token"},     {NULL, NULL},
+    {"category", "token"},           {"date", "date"},         {"author.identifier", "token"},
+    {"facility", "token"},           {"status", "token"},      {NULL, NULL},
 };
 
 static const cap_param patient_params[] = {{"identifier", "token"}, {NULL, NULL}};
@@ -26,8 +26,8 @@ static const cap_param clinical_params[] = {
 
 /* The clinical resource types of the regional store (lib/eds). */
 static const char *const clinical_types[] = {
-    "AllergyIntolerance", "Condition",         "Immunization",     "Observation",
-    "MedicationStatement", "MedicationRequest", "Procedure",        "DiagnosticReport",
+    "AllergyIntolerance",  "Condition",         "Immunization", "Observation",
+    "MedicationStatement", "MedicationRequest", "Procedure",    "DiagnosticReport",
 };
 
 static void summary_operation(fse_json *w)
@@ -41,8 +41,7 @@ static void summary_operation(fse_json *w)
     fse_json_array_end(w);
 }
 
-static void resource(fse_json *w, const char *type, bool read, bool search,
-                     const cap_param *params)
+static void resource(fse_json *w, const char *type, bool read, bool search, const cap_param *params)
 {
     fse_json_object_begin(w);
     fse_json_kv_string(w, "type", type);

@@ -43,7 +43,8 @@ bool fse_consult__body(cs_ctx *ctx, json_t **out)
             json_decref(*out);
             *out = NULL;
         }
-        (void)fse_consult__fail(ctx, 400, "Corpo della richiesta non valido: atteso un oggetto JSON");
+        (void)fse_consult__fail(ctx, 400,
+                                "Corpo della richiesta non valido: atteso un oggetto JSON");
         return false;
     }
     return true;
@@ -51,8 +52,8 @@ bool fse_consult__body(cs_ctx *ctx, json_t **out)
 
 /* Record the act, then answer the body written with w (or 500 when the act
  * could not be recorded); out is freed. */
-static fse_err done(cs_ctx *ctx, const char *doc, const char *reason, unsigned status,
-                    fse_json *w, fse_buf *out)
+static fse_err done(cs_ctx *ctx, const char *doc, const char *reason, unsigned status, fse_json *w,
+                    fse_buf *out)
 {
     if (fse_json_status(w) != FSE_OK) {
         fse_buf_free(out);
@@ -250,12 +251,13 @@ fse_err fse_consult__visibility_put(cs_ctx *ctx)
     } else if (fse_store_doc_visibility_set(ctx->store, m->unique_id, vis, ctx->now_ms) != FSE_OK) {
         rc = fse_consult__internal(ctx, "visibility");
     } else {
-        fse_consult__notify(ctx, "OBSCURING",
-                            "La visibilita' di un documento del tuo Fascicolo e' stata modificata.");
+        fse_consult__notify(
+            ctx, "OBSCURING",
+            "La visibilita' di un documento del tuo Fascicolo e' stata modificata.");
         fse_consult__json_begin(&out, &w);
         visibility_json(&w, m->doc_id, vis);
-        rc = done(ctx, m->unique_id, (vis & FSE_STORE_VIS_OBSCURED) ? "obscured" : "visible",
-                  200, &w, &out);
+        rc = done(ctx, m->unique_id, (vis & FSE_STORE_VIS_OBSCURED) ? "obscured" : "visible", 200,
+                  &w, &out);
     }
     json_decref(body);
     fse_store_doc_list_free(list);
@@ -307,8 +309,7 @@ fse_err fse_consult__notifications_get(cs_ctx *ctx)
 
 static bool channel_ok(const char *c)
 {
-    return c == NULL || strcmp(c, "app") == 0 || strcmp(c, "email") == 0 ||
-           strcmp(c, "both") == 0;
+    return c == NULL || strcmp(c, "app") == 0 || strcmp(c, "email") == 0 || strcmp(c, "both") == 0;
 }
 
 fse_err fse_consult__notifications_put(cs_ctx *ctx)
@@ -344,8 +345,8 @@ fse_err fse_consult__notifications_put(cs_ctx *ctx)
     fse_json_kv_bool(&w, "enabled", json_is_true(enabled));
     fse_json_kv_string(&w, "channel", channel != NULL ? channel : "app");
     fse_json_object_end(&w);
-    rc = done(ctx, NULL, json_is_true(enabled) ? "notifications-on" : "notifications-off", 200,
-              &w, &out);
+    rc = done(ctx, NULL, json_is_true(enabled) ? "notifications-on" : "notifications-off", 200, &w,
+              &out);
     json_decref(body);
     return rc;
 }

@@ -166,7 +166,8 @@ static bool relation_from_body(cs_ctx *ctx, json_t *body, fse_store_relation *r,
 
     memset(r, 0, sizeof(*r));
     r->valid_from_ms = ctx->now_ms;
-    if (k == NULL || !fse_consult__person(cf, json_string_value(json_object_get(body, "delegate"))) ||
+    if (k == NULL ||
+        !fse_consult__person(cf, json_string_value(json_object_get(body, "delegate"))) ||
         (from != NULL && !fse_consult__date_ms(from, &r->valid_from_ms)) ||
         (to != NULL && !fse_consult__date_ms(to, &r->valid_to_ms)) ||
         (r->valid_to_ms != 0 && r->valid_to_ms <= r->valid_from_ms) ||
@@ -178,7 +179,8 @@ static bool relation_from_body(cs_ctx *ctx, json_t *body, fse_store_relation *r,
     }
     if (k->kind == FSE_STORE_REL_PARENT) {
         if (!ctx->pat.minor) {
-            (void)fse_consult__fail(ctx, 400, "Il genitore puo' essere indicato solo per un minore");
+            (void)fse_consult__fail(ctx, 400,
+                                    "Il genitore puo' essere indicato solo per un minore");
             return false;
         }
         if (adult != 0 && (r->valid_to_ms == 0 || r->valid_to_ms > adult)) {

@@ -67,10 +67,10 @@ static void consents(cs_ctx *ctx, const fse_store_consent_list *l)
             last[l->consents[i].purpose] = &l->consents[i];
         }
     }
-    ctx->pat.consent_cura = last[FSE_STORE_CONSENT_CURA] != NULL &&
-                            fse_policy_consent_effective(last[FSE_STORE_CONSENT_CURA]->given,
-                                                         last[FSE_STORE_CONSENT_CURA]->patient_minor,
-                                                         ctx->pat.minor);
+    ctx->pat.consent_cura =
+        last[FSE_STORE_CONSENT_CURA] != NULL &&
+        fse_policy_consent_effective(last[FSE_STORE_CONSENT_CURA]->given,
+                                     last[FSE_STORE_CONSENT_CURA]->patient_minor, ctx->pat.minor);
     ctx->pat.consent_profilassi =
         last[FSE_STORE_CONSENT_PROFILASSI] != NULL &&
         fse_policy_consent_effective(last[FSE_STORE_CONSENT_PROFILASSI]->given,
@@ -201,8 +201,7 @@ static bool produced_by_subject(const cs_ctx *ctx, const fse_store_doc_meta *m)
     return inst != NULL && mine != NULL && inst[0] != '\0' && strcmp(inst, mine) == 0;
 }
 
-void fse_consult__decide(const cs_ctx *ctx, const fse_store_doc_meta *m,
-                         fse_policy_decision *out)
+void fse_consult__decide(const cs_ctx *ctx, const fse_store_doc_meta *m, fse_policy_decision *out)
 {
     fse_policy_doc doc;
 

@@ -9,6 +9,7 @@
  */
 #include "consult_int.h"
 
+#include <ctype.h>
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
@@ -59,6 +60,80 @@ void fse_consult__base_url(const cs_ctx *ctx, char *out, size_t cap)
     } else {
         snprintf(out, cap, "http://%s", host != NULL ? host : "localhost");
     }
+}
+
+bool fse_consult__lenient(const cs_ctx *ctx)
+{
+    const char *prefer = fse_http_req_header(ctx->req, "Prefer");
+
+    return prefer != NULL && strstr(prefer, "handling=lenient") != NULL;
+}
+
+/* Append s percent-encoded as a query component (RFC 3986 unreserved and
+ * ':' kept). */
+static void append_encoded(fse_buf *b, const char *s)
+{
+    static const char hex[] = "0123456789ABCDEF";
+
+    for (; *s != '\0'; s++) {
+        unsigned char ch = (unsigned char)*s;
+
+        if (isalnum(ch) || ch == '-' || ch == '.' || ch == '_' || ch == '~' || ch == ':') {
+            (void)fse_buf_append(b, s, 1);
+        } else {
+            char esc[3] = {'%', hex[ch >> 4], hex[ch & 15]};
+
+            (void)fse_buf_append(b, esc, 3);
+        }
+    }
+}
+
+static bool skipped(const char *name, const char *const *skip)
+{
+    for (; skip != NULL && *skip != NULL; skip++) {
+        if (strcmp(name, *skip) == 0) {
+            return true;
+        }
+    }
+    return false;
+}
+
+size_t fse_consult__query_url(fse_buf *b, const cs_ctx *ctx, const char *path,
+                              const char *const *skip)
+{
+    char base[512];
+    const char *name;
+    const char *value;
+    size_t n = 0;
+    size_t i;
+
+    fse_consult__base_url(ctx, base, sizeof(base));
+    (void)fse_buf_printf(b, "%s%s", base, path);
+    for (i = 0; fse_http_req_query_at(ctx->req, i, &name, &value); i++) {
+        if (skipped(name, skip)) {
+            continue;
+        }
+        (void)fse_buf_append_str(b, n == 0 ? "?" : "&");
+        append_encoded(b, name);
+        (void)fse_buf_append_str(b, "=");
+        append_encoded(b, value);
+        n++;
+    }
+    return n;
+}
+
+void fse_consult__bundle_begin(fse_json *w, const cs_ctx *ctx, const char *type)
+{
+    char when[32];
+
+    fse_consult__iso_ms(when, ctx->now_ms);
+    fse_json_object_begin(w);
+    fse_json_kv_string(w, "resourceType", "Bundle");
+    fse_json_key(w, "meta");
+    fse_json_object_begin(w);
+    fse_json_kv_string(w, "lastUpdated", when);
+    fse_json_object_end(w);
+    fse_json_kv_string(w, "type", type);
 }
 
 void fse_consult__patient_id(char out[33], const cs_ctx *ctx)

@@ -35,6 +35,7 @@
 #include "fse/json.h"
 #include "fse/jwt.h"
 #include "fse/policy.h"
+#include "fse/pool.h"
 #include "fse/store.h"
 #include "fse/util.h"
 
@@ -98,9 +99,9 @@ typedef struct cs_binding {
 /* One record to commit (consult_journal.c): an audit record and/or a
  * notification, owned by the waiting request. */
 typedef struct cs_journal_item {
-    const fse_audit_event *audit;                /* NULL: none */
+    const fse_audit_event *audit;               /* NULL: none */
     const fse_store_notification *notification; /* NULL: none */
-    const char *patient;                         /* the notification's patient */
+    const char *patient;                        /* the notification's patient */
     bool notification_failed;
     fse_err rc;
     bool done;
@@ -129,7 +130,6 @@ fse_err fse_consult__journal_write(cs_journal *j, cs_journal_item *it);
 /* One store handle lent to one request at a time (see fse/store.h). */
 typedef struct cs_slot {
     fse_store *store;
-    bool busy;
 } cs_slot;
 
 struct fse_consult {
@@ -141,8 +141,7 @@ struct fse_consult {
     char *base_url; /* NULL: from the Host header */
     cs_slot *slots;
     size_t n_slots;
-    pthread_mutex_t pool_lock;
-    pthread_cond_t pool_free;
+    fse_pool pool; /* which slots are lent */
     int64_t emergency_ms;
     fse_consult_clock_fn clock;
     void *clock_ud;
@@ -178,12 +177,12 @@ typedef struct cs_ctx {
     bool answered;
     /* token: what the verified pair says (copied from the claims or the cache) */
     cs_token_entry token;
-    const char *role;     /* subject_role (points into token) */
-    const char *org;      /* subject_organization_id */
-    const char *purpose;  /* purpose_of_use */
-    char actor[CS_MAX_PERSON + 1];    /* sub, identifier part, upper case */
-    char patient[CS_MAX_PERSON + 1];  /* person_id, identifier part, upper case */
-    char locality[CS_MAX_LOCALITY]; /* locality as sent (cut to fit) */
+    const char *role;                /* subject_role (points into token) */
+    const char *org;                 /* subject_organization_id */
+    const char *purpose;             /* purpose_of_use */
+    char actor[CS_MAX_PERSON + 1];   /* sub, identifier part, upper case */
+    char patient[CS_MAX_PERSON + 1]; /* person_id, identifier part, upper case */
+    char locality[CS_MAX_LOCALITY];  /* locality as sent (cut to fit) */
     /* facts */
     bool facts_loaded;
     fse_store_patient *registry; /* NULL: not in the registry */
@@ -233,6 +232,11 @@ bool fse_consult__person(char out[CS_MAX_PERSON + 1], const char *id);
  * segment). Answers 403 and returns false otherwise. */
 bool fse_consult__same_patient(cs_ctx *ctx, const char *named);
 
+/* The token's patient, named by patient.identifier (identifier) and/or
+ * patient=Patient/{id} (ref), either may be NULL; facts must be loaded.
+ * Answers 403 (audited) and returns false otherwise. */
+bool fse_consult__named_patient(cs_ctx *ctx, const char *identifier, const char *ref);
+
 /* ---- Facts (consult_facts.c) -------------------------------------------- */
 
 /* Load registry, consents and relations of the token's patient and fill
@@ -251,8 +255,7 @@ bool fse_consult__load_docs(cs_ctx *ctx, unsigned statuses, fse_store_doc_list *
  * flags the grant (no-op for other purposes and documents). */
 void fse_consult__mark_pss_read(cs_ctx *ctx, const fse_store_doc_meta *m);
 /* The policy decision for one stored document. */
-void fse_consult__decide(const cs_ctx *ctx, const fse_store_doc_meta *m,
-                         fse_policy_decision *out);
+void fse_consult__decide(const cs_ctx *ctx, const fse_store_doc_meta *m, fse_policy_decision *out);
 
 /* ---- Records (consult_record.c) ----------------------------------------- */
 
@@ -281,6 +284,16 @@ void fse_consult__docref_json(fse_json *w, const cs_ctx *ctx, const fse_store_do
                               bool shown_obscured);
 /* The Patient resource of the token's patient. */
 void fse_consult__patient_json(fse_json *w, const cs_ctx *ctx);
+/* Whether the request says Prefer: handling=lenient (unknown search
+ * parameters ignored instead of refused). */
+bool fse_consult__lenient(const cs_ctx *ctx);
+/* Append base URL + path + the request's query parameters, percent-encoded
+ * in request order, leaving out the names in skip (NULL-terminated, or
+ * NULL); returns how many parameters were written. */
+size_t fse_consult__query_url(fse_buf *b, const cs_ctx *ctx, const char *path,
+                              const char *const *skip);
+/* Open a Bundle object: resourceType, meta.lastUpdated (now) and type. */
+void fse_consult__bundle_begin(fse_json *w, const cs_ctx *ctx, const char *type);
 /* The Patient id: the first 32 digits of the patient's keyed reference. */
 void fse_consult__patient_id(char out[33], const cs_ctx *ctx);
 /* ISO 8601 date-time of Unix ms, and of an HL7 "yyyyMMddHHmmss[+zzzz]". */
@@ -299,15 +312,16 @@ bool fse_consult__date_ms(const char *s, int64_t *out);
 
 /* ---- Endpoints ---------------------------------------------------------- */
 
-fse_err fse_consult__search(cs_ctx *ctx);           /* GET /fhir/DocumentReference */
-fse_err fse_consult__read_docref(cs_ctx *ctx);      /* GET /fhir/DocumentReference/{id} */
-fse_err fse_consult__read_binary(cs_ctx *ctx);      /* GET /fhir/Binary/{id} */
-fse_err fse_consult__search_patient(cs_ctx *ctx);   /* GET /fhir/Patient */
-fse_err fse_consult__read_patient(cs_ctx *ctx);     /* GET /fhir/Patient/{id} */
-fse_err fse_consult__search_audit(cs_ctx *ctx);     /* GET /fhir/AuditEvent */
+fse_err fse_consult__search(cs_ctx *ctx);         /* GET /fhir/DocumentReference */
+fse_err fse_consult__read_docref(cs_ctx *ctx);    /* GET /fhir/DocumentReference/{id} */
+fse_err fse_consult__read_binary(cs_ctx *ctx);    /* GET /fhir/Binary/{id} */
+fse_err fse_consult__search_patient(cs_ctx *ctx); /* GET /fhir/Patient */
+fse_err fse_consult__read_patient(cs_ctx *ctx);   /* GET /fhir/Patient/{id} */
+fse_err fse_consult__search_audit(cs_ctx *ctx);   /* GET /fhir/AuditEvent */
 fse_err fse_consult__metadata(cs_ctx *ctx);
-fse_err fse_consult__unknown(cs_ctx *ctx);     /* GET /fhir/... no resource: 404 */
-fse_err fse_consult__not_allowed(cs_ctx *ctx); /* other methods under /fhir: 405 */         /* GET /fhir/metadata */
+fse_err fse_consult__unknown(cs_ctx *ctx); /* GET /fhir/... no resource: 404 */
+fse_err fse_consult__not_allowed(cs_ctx *ctx);
+    /* other methods under /fhir: 405 */            /* GET /fhir/metadata */
 fse_err fse_consult__summary(cs_ctx *ctx);          /* GET /fhir/Patient/{id}/$summary */
 fse_err fse_consult__search_resources(cs_ctx *ctx); /* GET /fhir/{type} (consult_summary.c) */
 

@@ -119,14 +119,7 @@ static bool drop_hidden(cs_ctx *ctx, fse_audit_list *l)
         fse_audit_entry *e = &l->entries[i];
 
         if (e->document_id != NULL && !doc_visible(ctx, docs, e->document_id)) {
-            fse_free(e->trace_id);
-            fse_free(e->actor);
-            fse_free(e->role);
-            fse_free(e->organisation);
-            fse_free(e->purpose);
-            fse_free(e->action);
-            fse_free(e->document_id);
-            fse_free(e->reason);
+            fse_audit_entry_clear(e);
             continue;
         }
         l->entries[kept++] = *e;

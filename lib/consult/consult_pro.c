@@ -100,8 +100,7 @@ fse_err fse_consult__care_post(cs_ctx *ctx)
     }
     if (text == NULL || days < 1 || days > CS_MAX_CARE_DAYS) {
         json_decref(body);
-        return fse_consult__fail(ctx, 400,
-                                 "Attesi patient, declaration (testo) e days (1..365)");
+        return fse_consult__fail(ctx, 400, "Attesi patient, declaration (testo) e days (1..365)");
     }
     if (!fse_consult__same_patient(ctx, json_string_value(json_object_get(body, "patient")))) {
         json_decref(body);
@@ -135,7 +134,8 @@ fse_err fse_consult__emergency_post(cs_ctx *ctx)
         return FSE_OK;
     }
     snprintf(audit_reason, sizeof(audit_reason), "break-the-glass: %s", reason);
-    fse_consult__notify(ctx, "EMERGENCY", "E' stato aperto un accesso in emergenza al tuo Fascicolo.");
+    fse_consult__notify(ctx, "EMERGENCY",
+                        "E' stato aperto un accesso in emergenza al tuo Fascicolo.");
     rc = add_relation(ctx, FSE_STORE_REL_EMERGENCY, reason, ctx->c->emergency_ms, audit_reason);
     json_decref(body);
     return rc;

@@ -118,8 +118,8 @@ static bool wants_resource(const cs_ctx *ctx)
            (format != NULL && strstr(format, "json") != NULL);
 }
 
-static fse_err binary_resource(cs_ctx *ctx, const char *id, const char *type,
-                               const uint8_t *data, size_t len)
+static fse_err binary_resource(cs_ctx *ctx, const char *id, const char *type, const uint8_t *data,
+                               size_t len)
 {
     fse_buf out;
     fse_json w;

@@ -108,7 +108,8 @@ void fse_consult__notify_access(cs_ctx *ctx)
     char text[200];
 
     if (ctx->subject.purpose == FSE_POLICY_PURPOSE_EMERGENCY) {
-        snprintf(text, sizeof(text), "Il tuo Fascicolo e' stato consultato in emergenza (ruolo %s).",
+        snprintf(text, sizeof(text),
+                 "Il tuo Fascicolo e' stato consultato in emergenza (ruolo %s).",
                  ctx->role != NULL ? ctx->role : "-");
         fse_consult__notify(ctx, "EMERGENCY", text);
         return;

@@ -61,7 +61,8 @@ static bool parse_tokens(token_list *t, const char *value, const char *want_syst
             return false;
         }
         if (bar != NULL && bar != p && want_system != NULL &&
-            ((size_t)(bar - p) != strlen(want_system) || strncmp(p, want_system, (size_t)(bar - p)) != 0)) {
+            ((size_t)(bar - p) != strlen(want_system) ||
+             strncmp(p, want_system, (size_t)(bar - p)) != 0)) {
             memcpy(t->values[t->n], "\x01", 2); /* matches nothing */
         } else {
             memcpy(t->values[t->n], code, code_len);
@@ -327,13 +328,6 @@ static bool parse_one(search_params *sp, const char *name, const char *value, bo
     return true;
 }
 
-static bool lenient(const cs_ctx *ctx)
-{
-    const char *prefer = fse_http_req_header(ctx->req, "Prefer");
-
-    return prefer != NULL && strstr(prefer, "handling=lenient") != NULL;
-}
-
 /* Parse the query; answers 400 itself. */
 static bool parse_params(cs_ctx *ctx, search_params *sp)
 {
@@ -353,7 +347,7 @@ static bool parse_params(cs_ctx *ctx, search_params *sp)
             (void)fse_consult__fail(ctx, 400, detail);
             return false;
         }
-        if (!known && !lenient(ctx)) {
+        if (!known && !fse_consult__lenient(ctx)) {
             snprintf(detail, sizeof(detail), "Parametro di ricerca non supportato: %.64s", name);
             (void)fse_consult__fail(ctx, 400, detail);
             return false;
@@ -393,8 +387,7 @@ static bool filter_match(const search_params *sp, const fse_store_doc_meta *m)
     if (sp->date_hi[0] != '\0' && strncmp(when, sp->date_hi, 14) >= 0) {
         return false;
     }
-    return token_match(&sp->types, m->type_code) &&
-           token_match(&sp->categories, m->class_code) &&
+    return token_match(&sp->types, m->type_code) && token_match(&sp->categories, m->class_code) &&
            token_match(&sp->facilities, m->facility_type_code) && author_match(&sp->authors, m);
 }
 
@@ -405,43 +398,13 @@ typedef struct hit {
 
 /* ---- Links --------------------------------------------------------------- */
 
-static void append_encoded(fse_buf *b, const char *s)
-{
-    static const char hex[] = "0123456789ABCDEF";
-
-    for (; *s != '\0'; s++) {
-        unsigned char ch = (unsigned char)*s;
-
-        if (isalnum(ch) || ch == '-' || ch == '.' || ch == '_' || ch == '~' || ch == ':') {
-            (void)fse_buf_append(b, s, 1);
-        } else {
-            char esc[3] = {'%', hex[ch >> 4], hex[ch & 15]};
-
-            (void)fse_buf_append(b, esc, 3);
-        }
-    }
-}
-
 /* The request's URL with _offset (and _count) set for a page. */
 static void page_url(fse_buf *b, const cs_ctx *ctx, size_t offset, size_t count)
 {
-    char base[512];
-    const char *name;
-    const char *value;
-    size_t i;
+    static const char *const paging[] = {"_offset", "_count", NULL};
+    size_t n = fse_consult__query_url(b, ctx, "/fhir/DocumentReference", paging);
 
-    fse_consult__base_url(ctx, base, sizeof(base));
-    (void)fse_buf_printf(b, "%s/fhir/DocumentReference?", base);
-    for (i = 0; fse_http_req_query_at(ctx->req, i, &name, &value); i++) {
-        if (strcmp(name, "_offset") == 0 || strcmp(name, "_count") == 0) {
-            continue;
-        }
-        append_encoded(b, name);
-        (void)fse_buf_append(b, "=", 1);
-        append_encoded(b, value);
-        (void)fse_buf_append(b, "&", 1);
-    }
-    (void)fse_buf_printf(b, "_count=%zu&_offset=%zu", count, offset);
+    (void)fse_buf_printf(b, "%s_count=%zu&_offset=%zu", n == 0 ? "?" : "&", count, offset);
 }
 
 static void link_json(fse_json *w, const cs_ctx *ctx, const char *relation, size_t offset,
@@ -497,8 +460,8 @@ static void outcome_entry(fse_json *w, const char *text)
     fse_json_object_end(w);
 }
 
-static void entries_json(fse_json *w, const cs_ctx *ctx, const search_params *sp,
-                         const hit *hits, size_t n_hits, const char *limited)
+static void entries_json(fse_json *w, const cs_ctx *ctx, const search_params *sp, const hit *hits,
+                         size_t n_hits, const char *limited)
 {
     char base[512];
     char url[640];
@@ -532,18 +495,10 @@ static fse_err bundle(cs_ctx *ctx, const search_params *sp, const hit *hits, siz
 {
     fse_buf out;
     fse_json w;
-    char when[32];
     fse_err rc;
 
     fse_consult__json_begin(&out, &w);
-    fse_consult__iso_ms(when, ctx->now_ms);
-    fse_json_object_begin(&w);
-    fse_json_kv_string(&w, "resourceType", "Bundle");
-    fse_json_key(&w, "meta");
-    fse_json_object_begin(&w);
-    fse_json_kv_string(&w, "lastUpdated", when);
-    fse_json_object_end(&w);
-    fse_json_kv_string(&w, "type", "searchset");
+    fse_consult__bundle_begin(&w, ctx, "searchset");
     if (!sp->total_none) {
         fse_json_kv_int(&w, "total", (long long)n_hits);
     }
@@ -556,31 +511,6 @@ static fse_err bundle(cs_ctx *ctx, const search_params *sp, const hit *hits, siz
 
 /* ---- The endpoint -------------------------------------------------------- */
 
-/* The token's patient, named by patient.identifier or patient=Patient/{id}. */
-static bool named_patient(cs_ctx *ctx, const search_params *sp)
-{
-    char pid[33];
-    const char *ref = sp->patient_ref;
-
-    if (sp->patient_identifier != NULL && !fse_consult__same_patient(ctx, sp->patient_identifier)) {
-        return false;
-    }
-    if (ref == NULL) {
-        return true;
-    }
-    if (strncmp(ref, "Patient/", 8) == 0) {
-        ref += 8;
-    }
-    fse_consult__patient_id(pid, ctx);
-    if (strcmp(ref, pid) != 0) {
-        (void)fse_consult__fail(ctx, 403,
-                                "La richiesta riguarda un assistito diverso da quello del token");
-        (void)fse_consult__audit(ctx, NULL, FSE_AUDIT_REFUSED, "patient-mismatch");
-        return false;
-    }
-    return true;
-}
-
 fse_err fse_consult__search(cs_ctx *ctx)
 {
     search_params sp;
@@ -592,7 +522,8 @@ fse_err fse_consult__search(cs_ctx *ctx)
     char reason[96];
     fse_err rc;
 
-    if (!parse_params(ctx, &sp) || !fse_consult__facts(ctx) || !named_patient(ctx, &sp)) {
+    if (!parse_params(ctx, &sp) || !fse_consult__facts(ctx) ||
+        !fse_consult__named_patient(ctx, sp.patient_identifier, sp.patient_ref)) {
         return FSE_OK;
     }
     if (fse_consult__scope(ctx, &scope_d) == FSE_POLICY_SCOPE_NONE) {

@@ -111,13 +111,6 @@ static fse_err answer(cs_ctx *ctx, const view_sources *vs, const fse_eds_result 
     return fse_consult__respond_fhir(ctx, 200, out);
 }
 
-static bool lenient(const cs_ctx *ctx)
-{
-    const char *prefer = fse_http_req_header(ctx->req, "Prefer");
-
-    return prefer != NULL && strstr(prefer, "handling=lenient") != NULL;
-}
-
 /* ---- GET /fhir/Patient/{id}/$summary ------------------------------------ */
 
 static fse_err summary_bundle(cs_ctx *ctx, const fse_eds_result *res, fse_buf *out)
@@ -132,13 +125,7 @@ static fse_err summary_bundle(cs_ctx *ctx, const fse_eds_result *res, fse_buf *o
     fse_consult__patient_id(pid, ctx);
     fse_consult__iso_ms(when, ctx->now_ms);
     fse_json_init(&w, out);
-    fse_json_object_begin(&w);
-    fse_json_kv_string(&w, "resourceType", "Bundle");
-    fse_json_key(&w, "meta");
-    fse_json_object_begin(&w);
-    fse_json_kv_string(&w, "lastUpdated", when);
-    fse_json_object_end(&w);
-    fse_json_kv_string(&w, "type", "collection");
+    fse_consult__bundle_begin(&w, ctx, "collection");
     fse_json_kv_string(&w, "timestamp", when);
     fse_json_key(&w, "entry");
     fse_json_array_begin(&w);
@@ -172,7 +159,7 @@ fse_err fse_consult__summary(cs_ctx *ctx)
     fse_err rc;
 
     for (i = 0; fse_http_req_query_at(ctx->req, i, &name, &value); i++) {
-        if (strcmp(name, "_format") != 0 && !lenient(ctx)) {
+        if (strcmp(name, "_format") != 0 && !fse_consult__lenient(ctx)) {
             return fse_consult__fail(ctx, 400, "Parametro non supportato da $summary");
         }
     }
@@ -256,7 +243,7 @@ static bool res_parse(cs_ctx *ctx, res_params *p)
             ok = value[0] != '\0' && value[strlen(value) - 1] != '|';
         } else if (strcmp(name, "_count") == 0) {
             ok = parse_count(&p->count, value);
-        } else if (strcmp(name, "_format") != 0 && !lenient(ctx)) {
+        } else if (strcmp(name, "_format") != 0 && !fse_consult__lenient(ctx)) {
             snprintf(detail, sizeof(detail), "Parametro di ricerca non supportato: %.64s", name);
             (void)fse_consult__fail(ctx, 400, detail);
             return false;
@@ -274,78 +261,17 @@ static bool res_parse(cs_ctx *ctx, res_params *p)
     return true;
 }
 
-/* The token's patient, named by patient.identifier or patient=Patient/{id}. */
-static bool res_patient(cs_ctx *ctx, const res_params *p)
-{
-    char pid[33];
-    const char *ref = p->patient_ref;
-
-    if (p->patient_identifier != NULL && !fse_consult__same_patient(ctx, p->patient_identifier)) {
-        return false;
-    }
-    if (ref == NULL) {
-        return true;
-    }
-    if (strncmp(ref, "Patient/", 8) == 0) {
-        ref += 8;
-    }
-    fse_consult__patient_id(pid, ctx);
-    if (strcmp(ref, pid) != 0) {
-        (void)fse_consult__fail(ctx, 403,
-                                "La richiesta riguarda un assistito diverso da quello del token");
-        (void)fse_consult__audit(ctx, NULL, FSE_AUDIT_REFUSED, "patient-mismatch");
-        return false;
-    }
-    return true;
-}
-
-/* Append s percent-encoded as a query component. */
-static void append_encoded(fse_buf *b, const char *s)
-{
-    static const char hex[] = "0123456789ABCDEF";
-
-    for (; *s != '\0'; s++) {
-        unsigned char ch = (unsigned char)*s;
-
-        if ((ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') || (ch >= '0' && ch <= '9') ||
-            strchr("-._~:", ch) != NULL) {
-            (void)fse_buf_append(b, s, 1);
-        } else {
-            char esc[3] = {'%', hex[ch >> 4], hex[ch & 15]};
-
-            (void)fse_buf_append(b, esc, 3);
-        }
-    }
-}
-
 static fse_err search_bundle(cs_ctx *ctx, const char *type, const fse_eds_result *res, fse_buf *out)
 {
-    char base[512];
-    char when[32];
+    char path[64];
     fse_buf self;
     fse_json w;
-    const char *name;
-    const char *value;
-    size_t i;
 
-    fse_consult__base_url(ctx, base, sizeof(base));
-    fse_consult__iso_ms(when, ctx->now_ms);
+    snprintf(path, sizeof(path), "/fhir/%s", type);
     fse_buf_init(&self, 16384);
-    (void)fse_buf_printf(&self, "%s/fhir/%s", base, type);
-    for (i = 0; fse_http_req_query_at(ctx->req, i, &name, &value); i++) {
-        (void)fse_buf_append_str(&self, i == 0 ? "?" : "&");
-        append_encoded(&self, name);
-        (void)fse_buf_append_str(&self, "=");
-        append_encoded(&self, value);
-    }
+    (void)fse_consult__query_url(&self, ctx, path, NULL);
     fse_json_init(&w, out);
-    fse_json_object_begin(&w);
-    fse_json_kv_string(&w, "resourceType", "Bundle");
-    fse_json_key(&w, "meta");
-    fse_json_object_begin(&w);
-    fse_json_kv_string(&w, "lastUpdated", when);
-    fse_json_object_end(&w);
-    fse_json_kv_string(&w, "type", "searchset");
+    fse_consult__bundle_begin(&w, ctx, "searchset");
     fse_json_kv_int(&w, "total", (long long)fse_eds_result_total(res));
     fse_json_key(&w, "link");
     fse_json_array_begin(&w);
@@ -382,7 +308,8 @@ fse_err fse_consult__search_resources(cs_ctx *ctx)
     if (!fse_eds_search_type(type)) {
         return fse_consult__fail(ctx, 404, "Tipo di risorsa non supportato");
     }
-    if (!res_parse(ctx, &p) || !fse_consult__facts(ctx) || !res_patient(ctx, &p) ||
+    if (!res_parse(ctx, &p) || !fse_consult__facts(ctx) ||
+        !fse_consult__named_patient(ctx, p.patient_identifier, p.patient_ref) ||
         !visible_sources(ctx, &vs)) {
         return FSE_OK;
     }

@@ -40,6 +40,7 @@
 #include "fse/http.h"
 #include "fse/jwt.h"
 #include "fse/pdf.h"
+#include "fse/pool.h"
 #include "fse/store.h"
 #include "fse/util.h"
 #include "fse/validate.h"
@@ -110,7 +111,6 @@ typedef struct gw_slot {
     fse_validator *validator;
     fse_xml_parser *parser;
     fse_store *store;
-    bool busy;
 } gw_slot;
 
 struct fse_gateway {
@@ -124,8 +124,7 @@ struct fse_gateway {
     fse_store_opts store_opts; /* path strings point at the copies above */
     gw_slot *slots;
     size_t n_slots;
-    pthread_mutex_t pool_lock;
-    pthread_cond_t pool_free;
+    fse_pool pool; /* which slots are lent */
     fse_gateway_clock_fn clock;
     void *clock_ud;
     fse_gateway_fhir_fn fhir;

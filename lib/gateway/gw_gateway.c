@@ -35,24 +35,7 @@ void fse_gateway__log(const fse_gateway *gw, fse_http_log_level level, const cha
 
 gw_slot *fse_gateway__slot_acquire(fse_gateway *gw)
 {
-    gw_slot *slot = NULL;
-    size_t i;
-
-    pthread_mutex_lock(&gw->pool_lock);
-    while (slot == NULL) {
-        for (i = 0; i < gw->n_slots; i++) {
-            if (!gw->slots[i].busy) {
-                slot = &gw->slots[i];
-                slot->busy = true;
-                break;
-            }
-        }
-        if (slot == NULL) {
-            pthread_cond_wait(&gw->pool_free, &gw->pool_lock);
-        }
-    }
-    pthread_mutex_unlock(&gw->pool_lock);
-    return slot;
+    return &gw->slots[fse_pool_acquire(&gw->pool)];
 }
 
 void fse_gateway__slot_release(fse_gateway *gw, gw_slot *slot)
@@ -65,10 +48,7 @@ void fse_gateway__slot_release(fse_gateway *gw, gw_slot *slot)
     if (slot->store != NULL && fse_store_in_tx(slot->store)) {
         (void)fse_store_tx_rollback(slot->store);
     }
-    pthread_mutex_lock(&gw->pool_lock);
-    slot->busy = false;
-    pthread_cond_signal(&gw->pool_free);
-    pthread_mutex_unlock(&gw->pool_lock);
+    fse_pool_release(&gw->pool, (size_t)(slot - gw->slots));
 }
 
 static void slot_close(gw_slot *slot)
@@ -228,8 +208,6 @@ fse_err fse_gateway_new(fse_gateway **out, const fse_gateway_opts *opts)
     if (gw == NULL) {
         return fse_error_set(FSE_E_NOMEM, FSE_GW_MODULE, "gateway");
     }
-    pthread_mutex_init(&gw->pool_lock, NULL);
-    pthread_cond_init(&gw->pool_free, NULL);
     pthread_mutex_init(&gw->worker_lock, NULL);
     pthread_cond_init(&gw->worker_wake, NULL);
     set_runtime(gw, opts);
@@ -248,6 +226,9 @@ fse_err fse_gateway_new(fse_gateway **out, const fse_gateway_opts *opts)
     }
     for (i = 0; rc == FSE_OK && i < gw->n_slots; i++) {
         rc = slot_open(gw, &gw->slots[i], true);
+    }
+    if (rc == FSE_OK) {
+        rc = fse_pool_init(&gw->pool, gw->n_slots);
     }
     if (rc != FSE_OK) {
         fse_gateway_free(gw);
@@ -279,8 +260,7 @@ void fse_gateway_free(fse_gateway *gw)
     fse_free(gw->callback_hosts);
     pthread_cond_destroy(&gw->worker_wake);
     pthread_mutex_destroy(&gw->worker_lock);
-    pthread_cond_destroy(&gw->pool_free);
-    pthread_mutex_destroy(&gw->pool_lock);
+    fse_pool_destroy(&gw->pool);
     fse_free(gw);
 }
 

@@ -44,22 +44,9 @@ static bool verify(gw_ctx *ctx, const char *which, const char *token, fse_jwt_cl
     return refuse_reason(ctx, reason, detail);
 }
 
-/* "Bearer <jwt>": the token, or NULL when absent or not a Bearer value. */
-static const char *bearer(const char *header)
-{
-    if (header == NULL || strncasecmp(header, "Bearer ", 7) != 0) {
-        return NULL;
-    }
-    header += 7;
-    while (*header == ' ') {
-        header++;
-    }
-    return *header != '\0' ? header : NULL;
-}
-
 bool fse_gateway__jwt_step(gw_ctx *ctx)
 {
-    const char *auth = bearer(fse_http_req_header(ctx->req, "Authorization"));
+    const char *auth = fse_http_req_bearer(ctx->req);
     const char *sig = fse_http_req_header(ctx->req, "FSE-JWT-Signature");
     bool needs_sig = ctx->op != GW_OP_STATUS;
     fse_jwt_findings findings;

@@ -463,6 +463,20 @@ const char *fse_http_req_header(const fse_http_req *req, const char *name)
     return MHD_lookup_connection_value(req->conn, MHD_HEADER_KIND, name);
 }
 
+const char *fse_http_req_bearer(const fse_http_req *req)
+{
+    const char *header = fse_http_req_header(req, "Authorization");
+
+    if (header == NULL || strncasecmp(header, "Bearer ", 7) != 0) {
+        return NULL;
+    }
+    header += 7;
+    while (*header == ' ') {
+        header++;
+    }
+    return *header != '\0' ? header : NULL;
+}
+
 const uint8_t *fse_http_req_body(const fse_http_req *req, size_t *len_out)
 {
     *len_out = req->body.len;

@@ -247,8 +247,7 @@ void fse_policy_free(fse_policy *p)
     fse_free(p);
 }
 
-bool fse_policy_matrix_allows(const fse_policy *p, fse_policy_role_class cls,
-                              const char *type_code)
+bool fse_policy_matrix_allows(const fse_policy *p, fse_policy_role_class cls, const char *type_code)
 {
     policy_row key;
     const policy_row *row;

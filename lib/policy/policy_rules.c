@@ -51,11 +51,11 @@ typedef struct role_name {
  * code adds AAS). I = INF. F = FAR. ASS/TUT/ING/GEN get the patient's whole
  * own FSE" (the visibility rules below restrict the last sentence). */
 static const role_name roles[] = {
-    {"APR", FSE_POLICY_ROLE_DOCTOR},   {"AAS", FSE_POLICY_ROLE_DOCTOR},
-    {"DRS", FSE_POLICY_ROLE_DOCTOR},   {"RSA", FSE_POLICY_ROLE_DOCTOR},
-    {"MRP", FSE_POLICY_ROLE_DOCTOR},   {"INF", FSE_POLICY_ROLE_NURSE},
+    {"APR", FSE_POLICY_ROLE_DOCTOR},     {"AAS", FSE_POLICY_ROLE_DOCTOR},
+    {"DRS", FSE_POLICY_ROLE_DOCTOR},     {"RSA", FSE_POLICY_ROLE_DOCTOR},
+    {"MRP", FSE_POLICY_ROLE_DOCTOR},     {"INF", FSE_POLICY_ROLE_NURSE},
     {"FAR", FSE_POLICY_ROLE_PHARMACIST}, {"ASS", FSE_POLICY_ROLE_PATIENT},
-    {"TUT", FSE_POLICY_ROLE_GUARDIAN}, {"GEN", FSE_POLICY_ROLE_PARENT},
+    {"TUT", FSE_POLICY_ROLE_GUARDIAN},   {"GEN", FSE_POLICY_ROLE_PARENT},
     {"ING", FSE_POLICY_ROLE_DELEGATE},
 };
 
@@ -86,8 +86,7 @@ static const reason_info reasons[] = {
                                 "documento"},
     [FSE_POLICY_OK_CARE] = {"care", "Consultazione per finalita' di cura"},
     [FSE_POLICY_OK_EMERGENCY] = {"emergency", "Consultazione in emergenza"},
-    [FSE_POLICY_OK_PROFILASSI] = {"profilassi",
-                                  "Consultazione per profilassi internazionale"},
+    [FSE_POLICY_OK_PROFILASSI] = {"profilassi", "Consultazione per profilassi internazionale"},
     [FSE_POLICY_DENY_ROLE] = {"deny-role", "Ruolo non abilitato alla consultazione"},
     [FSE_POLICY_DENY_PURPOSE] = {"deny-purpose", "Finalita' non ammessa per il ruolo"},
     [FSE_POLICY_DENY_RELATION] = {"deny-relation",
@@ -222,8 +221,7 @@ static fse_policy_scope treatment_scope(fse_policy_role_class cls, const fse_pol
 }
 
 /* Professionals: the purpose decides what they need. */
-static fse_policy_scope professional_scope(fse_policy_role_class cls,
-                                           const fse_policy_subject *sub,
+static fse_policy_scope professional_scope(fse_policy_role_class cls, const fse_policy_subject *sub,
                                            const fse_policy_patient *pat, fse_policy_decision *d)
 {
     switch (sub->purpose) {
@@ -412,8 +410,8 @@ void fse_policy_citizen_act(const fse_policy *p, const fse_policy_subject *sub,
 {
     fse_policy_decision ignored;
     fse_policy_decision *d = decision_out != NULL ? decision_out : &ignored;
-    fse_policy_role_class cls = sub != NULL ? fse_policy_role_class_of(sub->role)
-                                            : FSE_POLICY_ROLE_NONE;
+    fse_policy_role_class cls =
+        sub != NULL ? fse_policy_role_class_of(sub->role) : FSE_POLICY_ROLE_NONE;
 
     if ((unsigned)act >= (unsigned)FSE_POLICY_ACT_COUNT || !is_citizen(cls)) {
         deny(d, FSE_POLICY_DENY_ACT, false);

@@ -1,6 +1,7 @@
 /*
  * tests/util/test_util.c - unit tests of lib/util: error record, bounded
- * buffers, JSON writer escaping and nesting, allocation fault injection.
+ * buffers, JSON writer escaping and nesting, allocation fault injection,
+ * the lending pool.
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -10,6 +11,7 @@
 
 #include "fse/error.h"
 #include "fse/json.h"
+#include "fse/pool.h"
 #include "fse/util.h"
 
 static void error_set_returns_code_and_keeps_message(void **state)
@@ -79,6 +81,40 @@ static void allocation_fault_injection_fails_nth_call(void **state)
     fse_free(a);
 }
 
+/* A thread that waits for an item until the main thread gives one back. */
+static void *borrow_one(void *arg)
+{
+    fse_pool *p = arg;
+    size_t i = fse_pool_acquire(p);
+
+    fse_pool_release(p, i);
+    return (void *)(i + 1);
+}
+
+static void pool_lends_each_item_once_and_waits_when_empty(void **state)
+{
+    fse_pool p;
+    pthread_t t;
+    void *got = NULL;
+    size_t a;
+    size_t b;
+
+    (void)state;
+    assert_int_equal(fse_pool_init(&p, 0), FSE_E_ARG);
+    fse_pool_destroy(&p);
+    assert_int_equal(fse_pool_init(&p, 2), FSE_OK);
+    a = fse_pool_acquire(&p);
+    b = fse_pool_acquire(&p);
+    assert_true(a < 2 && b < 2 && a != b);
+    assert_int_equal(pthread_create(&t, NULL, borrow_one, &p), 0);
+    fse_pool_release(&p, b);
+    assert_int_equal(pthread_join(t, &got), 0);
+    assert_true((size_t)got == b + 1);
+    fse_pool_release(&p, a);
+    fse_pool_destroy(&p);
+    fse_pool_destroy(&p);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -86,6 +122,7 @@ int main(void)
         cmocka_unit_test(buffer_refuses_growth_past_max),
         cmocka_unit_test(json_writer_escapes_and_separates),
         cmocka_unit_test(allocation_fault_injection_fails_nth_call),
+        cmocka_unit_test(pool_lends_each_item_once_and_waits_when_empty),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
