@@ -35,7 +35,7 @@
 /* State of a document's bundle. Never renumbered. */
 typedef enum fse_store_eds_status {
     FSE_STORE_EDS_CURRENT = 1,    /* the document is the current version */
-    FSE_STORE_EDS_SUPERSEDED = 2, /* the document was replaced (kept, as the document is) */
+    FSE_STORE_EDS_SUPERSEDED = 2, /* the document was replaced: only shared entities kept */
     FSE_STORE_EDS_FAILED = 3      /* not converted: the reason is kept instead of a bundle */
 } fse_store_eds_status;
 
@@ -84,10 +84,17 @@ FSE_API fse_err fse_store_eds_put_failed(fse_store *s, const char *unique_id, co
                                          int64_t now_ms);
 
 /*
- * Mark the bundle of unique_id superseded by the newer document by_unique_id
- * (a replacement). Its resources stay, as the replaced document stays.
+ * The bundle of unique_id was superseded by the newer document by_unique_id
+ * (a replacement, eds-fhir §1.2): its resource rows are removed except the
+ * shared entities (Patient, Practitioner, Organization, Location), the
+ * bundle row becomes SUPERSEDED, n_resources counts what stayed, and its
+ * sealed content is a short note instead of the bundle (fse_store_eds_get
+ * returns that note as json). A FAILED row stays FAILED and only learns its
+ * successor. fse_store_eds_put of a document already deprecated stores it
+ * the same way.
  * @return FSE_OK (also when it already was); FSE_E_NOT_FOUND (nothing kept
- *         for unique_id); FSE_E_ARG; FSE_E_DB.
+ *         for unique_id, or its document deleted); FSE_E_ARG; FSE_E_CRYPTO;
+ *         FSE_E_DB.
  */
 FSE_API fse_err fse_store_eds_supersede(fse_store *s, const char *unique_id,
                                         const char *by_unique_id, int64_t now_ms);
@@ -108,8 +115,8 @@ typedef struct fse_store_eds_bundle {
     const char *replaced_by; /* SUPERSEDED: the newer uniqueId, when known */
     size_t n_resources;
     int64_t created_ms, updated_ms;
-    /* fse_store_eds_get only (NULL in lists): the bundle JSON, or the
-     * reason when FAILED; NUL-terminated */
+    /* fse_store_eds_get only (NULL in lists): the bundle JSON, the reason
+     * when FAILED, a note when SUPERSEDED; NUL-terminated */
     const char *json;
     size_t json_len;
     struct fse_store_arena *arena_;
@@ -140,6 +147,23 @@ typedef struct fse_store_eds_list {
  */
 FSE_API fse_err fse_store_eds_list_patient(fse_store_eds_list **out, fse_store *s,
                                            const char *patient_id, unsigned statuses);
+
+/* Default and largest page of fse_store_eds_list_all. */
+#define FSE_STORE_EDS_PAGE 1000u
+#define FSE_STORE_EDS_MAX_PAGE 10000u
+
+/*
+ * One page of every bundle kept with a status in statuses (0: CURRENT
+ * only), in uniqueId order (byte order), starting after the uniqueId
+ * `after` (NULL or "": from the first), at most max (0: FSE_STORE_EDS_PAGE;
+ * over FSE_STORE_EDS_MAX_PAGE is FSE_E_ARG). The next page starts after
+ * the last item's unique_id; a page shorter than max is the last. Plain
+ * columns only: works on a keyless handle.
+ * @param[out] out  caller frees with fse_store_eds_list_free
+ * @return FSE_OK (possibly empty), FSE_E_ARG, FSE_E_UNSUPPORTED, FSE_E_DB.
+ */
+FSE_API fse_err fse_store_eds_list_all(fse_store_eds_list **out, fse_store *s, unsigned statuses,
+                                       const char *after, size_t max);
 
 FSE_API void fse_store_eds_list_free(fse_store_eds_list *l);
 

@@ -316,6 +316,41 @@ static fse_err record_failure(fse_eds *e, const char *unique_id, fse_err conv_rc
                          "Conversione FHIR non disponibile per il documento: %s", reason);
 }
 
+/* Split the converted bundle; a replacement's bundle is written again
+ * with relatesTo naming the version it replaces (eds-fhir §1.2), into
+ * edited, which *kept then points to. */
+static fse_err split_bundle(split_out *parts, const char *json, size_t len,
+                            const fse_store_doc_meta *m, fse_buf *edited, const char **kept,
+                            size_t *kept_len)
+{
+    char system[300]; /* "urn:oid:" and a uniqueId's root (<= 256) */
+    const char *caret;
+    eds_relates rel;
+    fse_err rc;
+
+    *kept = json;
+    *kept_len = len;
+    if (m->replaces_unique_id == NULL || m->replaces_unique_id[0] == '\0') {
+        return fse_eds__split(json, len, on_resource, parts);
+    }
+    caret = strchr(m->replaces_unique_id, '^');
+    if (caret != NULL) {
+        snprintf(system, sizeof(system), "urn:oid:%.*s", (int)(caret - m->replaces_unique_id),
+                 m->replaces_unique_id);
+        rel.value = caret + 1;
+    } else {
+        snprintf(system, sizeof(system), "urn:ietf:rfc:3986");
+        rel.value = m->replaces_unique_id;
+    }
+    rel.system = system;
+    rc = fse_eds__split_relates(json, len, on_resource, parts, &rel, edited);
+    if (rc == FSE_OK) {
+        *kept = edited->data;
+        *kept_len = edited->len;
+    }
+    return rc;
+}
+
 /* Convert document unique_id and keep its bundle. */
 static fse_err convert_and_keep(fse_eds *e, const char *unique_id, const uint8_t *cda,
                                 size_t cda_len)
@@ -328,10 +363,14 @@ static fse_err convert_and_keep(fse_eds *e, const char *unique_id, const uint8_t
     int64_t now = now_ms(e);
     fse_eds_conv conv;
     split_out parts;
+    fse_buf edited;
+    const char *kept = NULL;
+    size_t kept_len = 0;
     fse_err rc;
 
     memset(&parts, 0, sizeof(parts));
     fse_buf_init(&parts.text, 2u * FSE_STORE_EDS_MAX_BUNDLE_BYTES);
+    fse_buf_init(&edited, FSE_STORE_EDS_MAX_BUNDLE_BYTES);
     rc = load_document(e, unique_id, &m, cda == NULL ? &own_cda : NULL, &own_len);
     if (rc != FSE_OK || m == NULL) {
         goto done; /* an error, or deleted before the job ran: nothing to keep */
@@ -347,12 +386,12 @@ static fse_err convert_and_keep(fse_eds *e, const char *unique_id, const uint8_t
         goto done;
     }
     if (rc == FSE_OK) {
-        rc = fse_eds__split(json, json_len, on_resource, &parts);
+        rc = split_bundle(&parts, json, json_len, m, &edited, &kept, &kept_len);
     }
     if (rc == FSE_OK) {
         split_fix(&parts);
         pthread_mutex_lock(&e->store_lock);
-        rc = fse_store_eds_put(e->store, unique_id, json, json_len, parts.items, parts.n, now);
+        rc = fse_store_eds_put(e->store, unique_id, kept, kept_len, parts.items, parts.n, now);
         pthread_mutex_unlock(&e->store_lock);
         if (rc == FSE_E_NOT_FOUND) {
             rc = FSE_OK; /* deleted while it was converted */
@@ -366,6 +405,7 @@ done:
     fse_free(own_cda);
     fse_free(parts.items);
     fse_buf_free(&parts.text);
+    fse_buf_free(&edited);
     fse_store_doc_meta_free(m);
     return rc;
 }

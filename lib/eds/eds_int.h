@@ -46,6 +46,20 @@ typedef fse_err (*eds_resource_fn)(void *ctx, const char *type, const char *json
  * FSE_E_PARSE for malformed JSON or a resource without a resourceType. */
 fse_err fse_eds__split(const char *bundle, size_t len, eds_resource_fn fn, void *ctx);
 
+/* The replaced document a new version's Composition and DocumentReference
+ * name in relatesTo (code replaces): its identifier, system and value. */
+typedef struct eds_relates {
+    const char *system; /* "urn:oid:<root>" */
+    const char *value;  /* the extension of the uniqueId */
+} eds_relates;
+
+/* fse_eds__split, and the bundle written again into edited with rel added
+ * to the relatesTo of its Composition and DocumentReference (appended to
+ * the converter's own relatesTo when there is one); fn sees the resources
+ * as edited. */
+fse_err fse_eds__split_relates(const char *bundle, size_t len, eds_resource_fn fn, void *ctx,
+                               const eds_relates *rel, fse_buf *edited);
+
 /* Write the resource json into w with meta.source = source and, when tag is
  * given, that tag added to meta.tag (other members kept as they are). */
 fse_err fse_eds__write_resource(fse_json *w, const char *json, size_t len, const char *source,

@@ -99,7 +99,27 @@ typedef struct split_ctx {
     fse_json w;
     bool type_next; /* the next string is the resourceType */
     char type[EDS_MAX_NAME];
+    /* the edited bundle (NULL: only cut) and the relatesTo it adds */
+    fse_json *whole;
+    const eds_relates *rel;
+    bool rel_key_next; /* the last key of the resource was "relatesTo" */
+    bool rel_seen;     /* the resource has a relatesTo */
+    int rel_depth;     /* depth of its array while inside it, else 0 */
 } split_ctx;
+
+/* The writers an event goes to: the resource's, the edited bundle's. */
+static size_t writers(split_ctx *c, fse_json *out[2])
+{
+    size_t n = 0;
+
+    if (c->in_res) {
+        out[n++] = &c->w;
+    }
+    if (c->whole != NULL) {
+        out[n++] = c->whole;
+    }
+    return n;
+}
 
 static int split_fail(split_ctx *c, fse_err rc, const char *what)
 {
@@ -112,9 +132,11 @@ static int split_fail(split_ctx *c, fse_err rc, const char *what)
 static int split_null(void *ud)
 {
     split_ctx *c = ud;
+    fse_json *w[2];
+    size_t i, n = writers(c, w);
 
-    if (c->in_res) {
-        fse_json_null(&c->w);
+    for (i = 0; i < n; i++) {
+        fse_json_null(w[i]);
     }
     return 1;
 }
@@ -122,9 +144,11 @@ static int split_null(void *ud)
 static int split_bool(void *ud, int v)
 {
     split_ctx *c = ud;
+    fse_json *w[2];
+    size_t i, n = writers(c, w);
 
-    if (c->in_res) {
-        fse_json_bool(&c->w, v != 0);
+    for (i = 0; i < n; i++) {
+        fse_json_bool(w[i], v != 0);
     }
     return 1;
 }
@@ -132,9 +156,13 @@ static int split_bool(void *ud, int v)
 static int split_number(void *ud, const char *s, size_t n)
 {
     split_ctx *c = ud;
+    fse_json *w[2];
+    size_t i, nw = writers(c, w);
 
-    if (c->in_res && !fwd_number(&c->w, s, n)) {
-        return split_fail(c, FSE_E_PARSE, "number too long");
+    for (i = 0; i < nw; i++) {
+        if (!fwd_number(w[i], s, n)) {
+            return split_fail(c, FSE_E_PARSE, "number too long");
+        }
     }
     return 1;
 }
@@ -142,32 +170,75 @@ static int split_number(void *ud, const char *s, size_t n)
 static int split_string(void *ud, const unsigned char *s, size_t n)
 {
     split_ctx *c = ud;
+    fse_json *w[2];
+    size_t i, nw = writers(c, w);
 
-    if (!c->in_res) {
-        return 1;
-    }
-    if (c->type_next && !text_copy(c->type, sizeof(c->type), s, n)) {
+    if (c->in_res && c->type_next && !text_copy(c->type, sizeof(c->type), s, n)) {
         return split_fail(c, FSE_E_PARSE, "resourceType too long");
     }
     c->type_next = false;
-    fse_json_string_len(&c->w, (const char *)s, n);
+    for (i = 0; i < nw; i++) {
+        fse_json_string_len(w[i], (const char *)s, n);
+    }
     return 1;
 }
 
 static int split_key(void *ud, const unsigned char *s, size_t n)
 {
     split_ctx *c = ud;
+    fse_json *w[2];
+    size_t i, nw = writers(c, w);
 
+    for (i = 0; i < nw; i++) {
+        if (!fwd_key(w[i], s, n)) {
+            return split_fail(c, FSE_E_PARSE, "member name too long");
+        }
+    }
     if (c->in_res) {
         c->type_next = c->depth == DEPTH_RESOURCE && is_key(s, n, "resourceType");
-        return fwd_key(&c->w, s, n) ? 1 : split_fail(c, FSE_E_PARSE, "member name too long");
-    }
-    if (c->depth == 1) {
+        if (c->depth == DEPTH_RESOURCE) {
+            c->rel_key_next = is_key(s, n, "relatesTo");
+            c->rel_seen = c->rel_seen || c->rel_key_next;
+        }
+    } else if (c->depth == 1) {
         c->key_entry = is_key(s, n, "entry");
     } else if (c->depth == 3) {
         c->key_resource = is_key(s, n, "resource");
     }
     return 1;
+}
+
+/* The relatesTo element of a replacement (eds-fhir §1.2), in the shape of
+ * resource type: DocumentReference.relatesTo.target is a Reference,
+ * Composition.relatesTo has target[x]; both name the replaced document by
+ * its identifier (its resources are gone). */
+static void write_relates(fse_json *w, const char *type, const eds_relates *rel)
+{
+    bool docref = strcmp(type, "DocumentReference") == 0;
+
+    fse_json_object_begin(w);
+    fse_json_kv_string(w, "code", "replaces");
+    fse_json_key(w, docref ? "target" : "targetIdentifier");
+    fse_json_object_begin(w);
+    if (docref) {
+        fse_json_kv_string(w, "type", "DocumentReference");
+        fse_json_key(w, "identifier");
+        fse_json_object_begin(w);
+    }
+    fse_json_kv_string(w, "system", rel->system);
+    fse_json_kv_string(w, "value", rel->value);
+    if (docref) {
+        fse_json_object_end(w);
+    }
+    fse_json_object_end(w);
+    fse_json_object_end(w);
+}
+
+/* Whether the resource being cut gets the relatesTo. */
+static bool relates_here(const split_ctx *c)
+{
+    return c->rel != NULL && c->in_res &&
+           (strcmp(c->type, "DocumentReference") == 0 || strcmp(c->type, "Composition") == 0);
 }
 
 static int split_start_map(void *ud)
@@ -181,11 +252,19 @@ static int split_start_map(void *ud)
     if (!c->in_res && c->in_entries && c->depth == DEPTH_RESOURCE && c->key_resource) {
         c->in_res = true;
         c->type[0] = '\0';
+        c->rel_seen = false;
+        c->rel_key_next = false;
+        c->rel_depth = 0;
         fse_buf_reset(&c->buf);
         fse_json_init(&c->w, &c->buf);
     }
-    if (c->in_res) {
-        fse_json_object_begin(&c->w);
+    {
+        fse_json *w[2];
+        size_t i, n = writers(c, w);
+
+        for (i = 0; i < n; i++) {
+            fse_json_object_begin(w[i]);
+        }
     }
     return 1;
 }
@@ -193,22 +272,32 @@ static int split_start_map(void *ud)
 static int split_end_map(void *ud)
 {
     split_ctx *c = ud;
+    fse_json *w[2];
+    size_t i, n = writers(c, w);
     fse_err rc;
 
-    if (c->in_res) {
-        fse_json_object_end(&c->w);
-        if (c->depth == DEPTH_RESOURCE) {
-            c->in_res = false;
-            rc = fse_json_status(&c->w);
-            if (rc == FSE_OK && c->type[0] == '\0') {
-                return split_fail(c, FSE_E_PARSE, "a resource without resourceType");
-            }
-            if (rc == FSE_OK) {
-                rc = c->fn(c->ctx, c->type, c->buf.data, c->buf.len);
-            }
-            if (rc != FSE_OK) {
-                return split_fail(c, rc, "resource");
-            }
+    if (c->in_res && c->depth == DEPTH_RESOURCE && !c->rel_seen && relates_here(c)) {
+        for (i = 0; i < n; i++) {
+            fse_json_key(w[i], "relatesTo");
+            fse_json_array_begin(w[i]);
+            write_relates(w[i], c->type, c->rel);
+            fse_json_array_end(w[i]);
+        }
+    }
+    for (i = 0; i < n; i++) {
+        fse_json_object_end(w[i]);
+    }
+    if (c->in_res && c->depth == DEPTH_RESOURCE) {
+        c->in_res = false;
+        rc = fse_json_status(&c->w);
+        if (rc == FSE_OK && c->type[0] == '\0') {
+            return split_fail(c, FSE_E_PARSE, "a resource without resourceType");
+        }
+        if (rc == FSE_OK) {
+            rc = c->fn(c->ctx, c->type, c->buf.data, c->buf.len);
+        }
+        if (rc != FSE_OK) {
+            return split_fail(c, rc, "resource");
         }
     }
     if (c->depth == 3) {
@@ -221,14 +310,19 @@ static int split_end_map(void *ud)
 static int split_start_array(void *ud)
 {
     split_ctx *c = ud;
+    fse_json *w[2];
+    size_t i, n = writers(c, w);
 
     c->depth++;
     if (c->depth > EDS_MAX_DEPTH) {
         return split_fail(c, FSE_E_PARSE, "nested too deep");
     }
-    if (c->in_res) {
-        fse_json_array_begin(&c->w);
-    } else if (c->depth == 2 && c->key_entry) {
+    for (i = 0; i < n; i++) {
+        fse_json_array_begin(w[i]);
+    }
+    if (c->in_res && c->rel_key_next && c->depth == DEPTH_RESOURCE + 1) {
+        c->rel_depth = c->depth;
+    } else if (!c->in_res && c->depth == 2 && c->key_entry) {
         c->in_entries = true;
     }
     return 1;
@@ -237,17 +331,28 @@ static int split_start_array(void *ud)
 static int split_end_array(void *ud)
 {
     split_ctx *c = ud;
+    fse_json *w[2];
+    size_t i, n = writers(c, w);
 
-    if (c->in_res) {
-        fse_json_array_end(&c->w);
-    } else if (c->depth == 2) {
+    if (c->in_res && c->depth == c->rel_depth) {
+        /* The converter's relatesTo (from relatedDocument): ours is added. */
+        c->rel_depth = 0;
+        for (i = 0; i < n && relates_here(c); i++) {
+            write_relates(w[i], c->type, c->rel);
+        }
+    }
+    for (i = 0; i < n; i++) {
+        fse_json_array_end(w[i]);
+    }
+    if (!c->in_res && c->depth == 2) {
         c->in_entries = false;
     }
     c->depth--;
     return 1;
 }
 
-fse_err fse_eds__split(const char *bundle, size_t len, eds_resource_fn fn, void *ctx)
+static fse_err split(const char *bundle, size_t len, eds_resource_fn fn, void *ctx,
+                     const eds_relates *rel, fse_buf *edited)
 {
     static const yajl_callbacks cb = {
         .yajl_null = split_null,
@@ -260,16 +365,39 @@ fse_err fse_eds__split(const char *bundle, size_t len, eds_resource_fn fn, void 
         .yajl_start_array = split_start_array,
         .yajl_end_array = split_end_array,
     };
+    fse_json whole;
     split_ctx c;
     fse_err rc;
 
     memset(&c, 0, sizeof(c));
     c.fn = fn;
     c.ctx = ctx;
+    c.rel = rel;
+    if (edited != NULL) {
+        fse_json_init(&whole, edited);
+        c.whole = &whole;
+    }
     fse_buf_init(&c.buf, FSE_STORE_EDS_MAX_BUNDLE_BYTES);
     rc = parse(bundle, len, &cb, &c, &c.rc);
+    if (rc == FSE_OK && edited != NULL) {
+        rc = fse_json_status(&whole);
+    }
     fse_buf_free(&c.buf);
     return rc;
+}
+
+fse_err fse_eds__split(const char *bundle, size_t len, eds_resource_fn fn, void *ctx)
+{
+    return split(bundle, len, fn, ctx, NULL, NULL);
+}
+
+fse_err fse_eds__split_relates(const char *bundle, size_t len, eds_resource_fn fn, void *ctx,
+                               const eds_relates *rel, fse_buf *edited)
+{
+    if (rel == NULL || edited == NULL) {
+        return fse_error_set(FSE_E_ARG, FSE_EDS_MODULE, "split: missing argument");
+    }
+    return split(bundle, len, fn, ctx, rel, edited);
 }
 
 /* ---- Writing a resource with its source --------------------------------- */

@@ -18,9 +18,33 @@
 
 /* Longest failure reason kept. */
 #define EDS_MAX_REASON 4096u
+/* Every bundle status, as a mask. */
+#define ALL_STATUSES                                                                               \
+    (FSE_STORE_EDS_BIT(FSE_STORE_EDS_CURRENT) | FSE_STORE_EDS_BIT(FSE_STORE_EDS_SUPERSEDED) |     \
+     FSE_STORE_EDS_BIT(FSE_STORE_EDS_FAILED))
 /* Resources sealed and inserted per backend call (bounds the sealed copies
  * held at once). */
 #define EDS_INSERT_BATCH 128u
+
+/* The shared entities (eds-fhir §1.2): PUT by identifier, so the same
+ * resource for every document naming it; a replacement never removes them. */
+static const char *const shared_types[] = {"Patient", "Practitioner", "Organization", "Location"};
+#define N_SHARED_TYPES (sizeof(shared_types) / sizeof(shared_types[0]))
+
+/* What a superseded version's bundle row holds instead of its bundle. */
+#define SUPERSEDED_NOTE "superseded: replaced by a newer version, its own resources removed"
+
+static bool shared_type(const char *type)
+{
+    size_t i;
+
+    for (i = 0; i < N_SHARED_TYPES; i++) {
+        if (strcmp(type, shared_types[i]) == 0) {
+            return true;
+        }
+    }
+    return false;
+}
 
 const store_eds_backend *fse_store__eds_backend(const fse_store *s)
 {
@@ -207,16 +231,39 @@ static fse_err insert_resources(const store_eds_backend *be, fse_store *s, const
     return rc;
 }
 
-/* Replace what is kept for unique_id by a bundle (reason NULL) or a failure. */
+/* The shared entities of res, copied into *out (caller frees). */
+static fse_err shared_only(fse_store_eds_resource **out, size_t *n_out,
+                           const fse_store_eds_resource *res, size_t n)
+{
+    size_t i;
+
+    *n_out = 0;
+    *out = fse_calloc(n > 0 ? n : 1, sizeof(**out));
+    if (*out == NULL) {
+        return fse_error_set(FSE_E_NOMEM, FSE_STORE_MODULE, "resources");
+    }
+    for (i = 0; i < n; i++) {
+        if (shared_type(res[i].type)) {
+            (*out)[(*n_out)++] = res[i];
+        }
+    }
+    return FSE_OK;
+}
+
+/* Replace what is kept for unique_id by a bundle (reason NULL) or a failure.
+ * A document already replaced keeps only the note and its shared entities,
+ * as fse_store_eds_supersede leaves it. */
 static fse_err put(fse_store *s, const char *unique_id, const char *data, size_t len, bool failed,
                    const fse_store_eds_resource *res, size_t n_res, int64_t now_ms)
 {
     const store_eds_backend *be = NULL;
+    fse_store_eds_resource *kept = NULL;
     store_eds_row row;
     store_aad aad;
     eds_doc d;
     uint8_t *ct = NULL;
     size_t ct_len = 0;
+    bool superseded = false;
     fse_err rc;
 
     memset(&d, 0, sizeof(d));
@@ -228,8 +275,15 @@ static fse_err put(fse_store *s, const char *unique_id, const char *data, size_t
         return rc;
     }
     rc = load_doc(&d, s, unique_id);
+    if (rc == FSE_OK && !failed && d.status == FSE_STORE_DOC_DEPRECATED) {
+        superseded = true;
+        data = SUPERSEDED_NOTE;
+        len = strlen(SUPERSEDED_NOTE);
+        rc = shared_only(&kept, &n_res, res, n_res);
+        res = kept;
+    }
     if (rc == FSE_OK) {
-        bundle_aad(&aad, &d, unique_id, failed);
+        bundle_aad(&aad, &d, unique_id, failed || superseded);
         rc = seal(&ct, &ct_len, &d, &aad, data, len);
     }
     if (rc == FSE_OK) {
@@ -240,9 +294,9 @@ static fse_err put(fse_store *s, const char *unique_id, const char *data, size_t
         row.unique_id = unique_id;
         row.doc_id = d.doc_id;
         row.patient_ref = d.patient_ref;
-        row.status = failed                                 ? FSE_STORE_EDS_FAILED
-                     : d.status == FSE_STORE_DOC_DEPRECATED ? FSE_STORE_EDS_SUPERSEDED
-                                                            : FSE_STORE_EDS_CURRENT;
+        row.status = failed       ? FSE_STORE_EDS_FAILED
+                     : superseded ? FSE_STORE_EDS_SUPERSEDED
+                                  : FSE_STORE_EDS_CURRENT;
         row.n_resources = (int64_t)n_res;
         row.created_ms = now_ms;
         row.updated_ms = now_ms;
@@ -255,6 +309,7 @@ static fse_err put(fse_store *s, const char *unique_id, const char *data, size_t
     }
     rc = fse_store__op_end(s, rc);
     fse_free(ct);
+    fse_free(kept);
     fse_store__wipe(&d, sizeof(d));
     return rc;
 }
@@ -310,6 +365,45 @@ static fse_err on_status(const store_eds_row *row, void *ctx)
     return FSE_OK;
 }
 
+/* Remove the resources of a replaced version but its shared entities, and
+ * keep the note in place of its bundle. */
+static fse_err retire(const store_eds_backend *be, fse_store *s, const char *unique_id,
+                      const char *by_unique_id, int64_t now_ms)
+{
+    store_eds_row row;
+    store_aad aad;
+    eds_doc d;
+    uint8_t *ct = NULL;
+    size_t ct_len = 0;
+    int64_t left = 0;
+    fse_err rc = load_doc(&d, s, unique_id);
+
+    if (rc == FSE_OK) {
+        rc = be->res_prune(s->conn, unique_id, shared_types, N_SHARED_TYPES, &left);
+    }
+    if (rc == FSE_OK) {
+        bundle_aad(&aad, &d, unique_id, true);
+        rc = seal(&ct, &ct_len, &d, &aad, SUPERSEDED_NOTE, strlen(SUPERSEDED_NOTE));
+    }
+    if (rc == FSE_OK) {
+        memset(&row, 0, sizeof(row));
+        row.unique_id = unique_id;
+        row.doc_id = d.doc_id;
+        row.patient_ref = d.patient_ref;
+        row.status = FSE_STORE_EDS_SUPERSEDED;
+        row.replaced_by = by_unique_id;
+        row.n_resources = left;
+        row.created_ms = now_ms; /* kept by the backend: the row exists */
+        row.updated_ms = now_ms;
+        row.ct = ct;
+        row.ct_len = ct_len;
+        rc = be->put(s->conn, &row);
+    }
+    fse_free(ct);
+    fse_store__wipe(&d, sizeof(d));
+    return rc;
+}
+
 fse_err fse_store_eds_supersede(fse_store *s, const char *unique_id, const char *by_unique_id,
                                 int64_t now_ms)
 {
@@ -331,12 +425,11 @@ fse_err fse_store_eds_supersede(fse_store *s, const char *unique_id, const char 
         return rc;
     }
     rc = be->get(s->conn, unique_id, false, on_status, &st);
-    if (rc == FSE_OK) {
+    if (rc == FSE_OK && st.status == FSE_STORE_EDS_FAILED) {
         /* A failed conversion stays failed; it only learns its successor. */
-        rc = be->set_status(s->conn, unique_id,
-                            st.status == FSE_STORE_EDS_FAILED ? FSE_STORE_EDS_FAILED
-                                                              : FSE_STORE_EDS_SUPERSEDED,
-                            by_unique_id, now_ms);
+        rc = be->set_status(s->conn, unique_id, FSE_STORE_EDS_FAILED, by_unique_id, now_ms);
+    } else if (rc == FSE_OK) {
+        rc = retire(be, s, unique_id, by_unique_id, now_ms);
     }
     if (rc == FSE_E_NOT_FOUND) {
         rc = fse_error_set(FSE_E_NOT_FOUND, FSE_STORE_MODULE, "no bundle kept for %s", unique_id);
@@ -408,7 +501,7 @@ static fse_err on_get(const store_eds_row *row, void *ctx)
         return fse_error_set(FSE_E_CRYPTO, FSE_STORE_MODULE,
                              "bundle of %s does not belong to its document", row->unique_id);
     }
-    bundle_aad(&aad, g->d, row->unique_id, row->status == FSE_STORE_EDS_FAILED);
+    bundle_aad(&aad, g->d, row->unique_id, row->status != FSE_STORE_EDS_CURRENT);
     rc =
         fse_store__aead_open(&plain, &plain_len, g->d->dk, aad.data, aad.len, row->ct, row->ct_len);
     if (rc != FSE_OK) {
@@ -497,22 +590,32 @@ static fse_err on_list_row(const store_eds_row *row, void *ctx)
     return FSE_OK;
 }
 
+/* A list filled by a backend call (store_list l begun by the caller). */
+static fse_err list_finish(fse_store_eds_list **out, store_list *l, fse_err rc)
+{
+    fse_store_eds_list *list = fse_store__list_end(l, &rc, sizeof(*list), "bundles");
+
+    if (list != NULL) {
+        list->n = l->n;
+        list->items = l->items;
+        list->arena_ = l->a;
+        *out = list;
+    }
+    return rc;
+}
+
 fse_err fse_store_eds_list_patient(fse_store_eds_list **out, fse_store *s, const char *patient_id,
                                    unsigned statuses)
 {
-    const unsigned all = FSE_STORE_EDS_BIT(FSE_STORE_EDS_CURRENT) |
-                         FSE_STORE_EDS_BIT(FSE_STORE_EDS_SUPERSEDED) |
-                         FSE_STORE_EDS_BIT(FSE_STORE_EDS_FAILED);
     const store_eds_backend *be = NULL;
     char ref[FSE_STORE_REF_LEN];
-    fse_store_eds_list *list;
     store_list l;
     fse_err rc;
 
     if (out != NULL) {
         *out = NULL;
     }
-    if (out == NULL || s == NULL || patient_id == NULL || (statuses & ~all) != 0) {
+    if (out == NULL || s == NULL || patient_id == NULL || (statuses & ~ALL_STATUSES) != 0) {
         return fse_error_set(FSE_E_ARG, FSE_STORE_MODULE, "eds list: bad argument");
     }
     rc = backend(&be, s);
@@ -528,14 +631,39 @@ fse_err fse_store_eds_list_patient(fse_store_eds_list **out, fse_store *s, const
     rc = be->list_patient(s->conn, ref,
                           statuses != 0 ? statuses : FSE_STORE_EDS_BIT(FSE_STORE_EDS_CURRENT),
                           FSE_STORE_MAX_PATIENT_DOCS + 1, on_list_row, &l);
-    list = fse_store__list_end(&l, &rc, sizeof(*list), "bundles");
-    if (list != NULL) {
-        list->n = l.n;
-        list->items = l.items;
-        list->arena_ = l.a;
-        *out = list;
+    return list_finish(out, &l, rc);
+}
+
+fse_err fse_store_eds_list_all(fse_store_eds_list **out, fse_store *s, unsigned statuses,
+                               const char *after, size_t max)
+{
+    const store_eds_backend *be = NULL;
+    store_list l;
+    fse_err rc;
+
+    if (out != NULL) {
+        *out = NULL;
     }
-    return rc;
+    if (out == NULL || s == NULL || (statuses & ~ALL_STATUSES) != 0 ||
+        max > FSE_STORE_EDS_MAX_PAGE) {
+        return fse_error_set(FSE_E_ARG, FSE_STORE_MODULE, "eds list: bad argument");
+    }
+    rc = fse_store__check_str(after, "uniqueId", STORE_MAX_ID_LEN, false);
+    if (rc == FSE_OK) {
+        rc = backend(&be, s);
+    }
+    if (max == 0) {
+        max = FSE_STORE_EDS_PAGE;
+    }
+    if (rc == FSE_OK) {
+        rc = fse_store__list_begin(&l, s, sizeof(fse_store_eds_bundle), max);
+    }
+    if (rc != FSE_OK) {
+        return rc;
+    }
+    rc = be->list_all(s->conn, statuses != 0 ? statuses : FSE_STORE_EDS_BIT(FSE_STORE_EDS_CURRENT),
+                      after, max, on_list_row, &l);
+    return list_finish(out, &l, rc);
 }
 
 void fse_store_eds_list_free(fse_store_eds_list *l)

@@ -58,6 +58,10 @@ typedef struct store_eds_backend {
     fse_err (*res_insert)(store_conn *c, const store_eds_res_row *rows, size_t n);
     /* Remove the resource rows of a document; *n_out how many. */
     fse_err (*res_clear)(store_conn *c, const char *unique_id, int64_t *n_out);
+    /* Remove the resource rows of a document whose type is not one of
+     * keep (n_keep <= STORE_EDS_MAX_QUERY_TYPES); *n_left how many stay. */
+    fse_err (*res_prune)(store_conn *c, const char *unique_id, const char *const *keep,
+                         size_t n_keep, int64_t *n_left);
     /* Remove the bundle row (FSE_OK when absent). */
     fse_err (*remove)(store_conn *c, const char *unique_id);
     /* The bundle row, with ct when with_ct; NOT_FOUND when absent. */
@@ -69,6 +73,10 @@ typedef struct store_eds_backend {
      * (FSE_STORE_EDS_BIT), newest created first, at most limit. */
     fse_err (*list_patient)(store_conn *c, const char *patient_ref, unsigned statuses, size_t limit,
                             store_eds_fn fn, void *ctx);
+    /* Bundle rows (without ct) with a status in the mask, unique_id
+     * after `after` ("" from the first) in unique_id order, at most limit. */
+    fse_err (*list_all)(store_conn *c, unsigned statuses, const char *after, size_t limit,
+                        store_eds_fn fn, void *ctx);
     /* Resource rows of a document, of the given types (n_types 0: all,
      * at most STORE_EDS_MAX_QUERY_TYPES), by seq, at most limit. */
     fse_err (*res_list)(store_conn *c, const char *unique_id, const char *const *types,

@@ -225,27 +225,113 @@ static fse_err sq_list_patient(store_conn *c, const char *patient_ref, unsigned 
     return each_bundle(c, st, false, fn, ctx, false);
 }
 
-/* "SELECT ... AND type IN (?3, ?4, ...)" with n placeholders (no values
- * in the text: they are bound). */
-static fse_err res_sql(fse_buf *sql, size_t n_types)
+/* head + " AND type <op> (?first, ?first+1, ...)" + tail, with n
+ * placeholders (no values in the text: they are bound). */
+static fse_err types_sql(fse_buf *sql, const char *head, const char *op, size_t n_types,
+                         size_t first, const char *tail)
 {
     size_t i;
-    fse_err rc = fse_buf_append_str(sql, "SELECT unique_id, seq, patient_ref, type, ct"
-                                         " FROM eds_resources WHERE unique_id = ?1");
+    fse_err rc = fse_buf_append_str(sql, head);
 
     if (rc == FSE_OK && n_types > 0) {
-        rc = fse_buf_append_str(sql, " AND type IN (");
+        rc = fse_buf_printf(sql, " AND type %s (", op);
         for (i = 0; i < n_types && rc == FSE_OK; i++) {
-            rc = fse_buf_printf(sql, "%s?%zu", i > 0 ? ", " : "", i + 3);
+            rc = fse_buf_printf(sql, "%s?%zu", i > 0 ? ", " : "", i + first);
         }
         if (rc == FSE_OK) {
             rc = fse_buf_append_str(sql, ")");
         }
     }
     if (rc == FSE_OK) {
-        rc = fse_buf_append_str(sql, " ORDER BY seq LIMIT ?2");
+        rc = fse_buf_append_str(sql, tail);
     }
     return rc;
+}
+
+/* Prepare sql built by types_sql and bind unique_id to ?1 and the types
+ * from ?first. */
+static fse_err types_prepare(store_conn *c, sqlite3_stmt **st, fse_buf *sql,
+                             const char *unique_id, const char *const *types, size_t n_types,
+                             size_t first)
+{
+    fse_err rc;
+    size_t i;
+
+    if (n_types > STORE_EDS_MAX_QUERY_TYPES) {
+        return fse_error_set(FSE_E_ARG, FSE_STORE_MODULE, "too many resource types");
+    }
+    rc = fse_store__sq_prepare(c, sql->data, st);
+    if (rc != FSE_OK) {
+        return rc;
+    }
+    if (fse_store__sq_text(*st, 1, unique_id) != SQLITE_OK) {
+        return fse_store__sq_bind_fail(c, *st);
+    }
+    for (i = 0; i < n_types; i++) {
+        if (fse_store__sq_text(*st, (int)(i + first), types[i]) != SQLITE_OK) {
+            return fse_store__sq_bind_fail(c, *st);
+        }
+    }
+    return FSE_OK;
+}
+
+static fse_err sq_res_prune(store_conn *c, const char *unique_id, const char *const *keep,
+                            size_t n_keep, int64_t *n_left)
+{
+    sqlite3_stmt *st = NULL;
+    fse_buf sql;
+    fse_err rc;
+
+    *n_left = 0;
+    fse_buf_init(&sql, 4096);
+    rc = types_sql(&sql, "DELETE FROM eds_resources WHERE unique_id = ?1", "NOT IN", n_keep, 2,
+                   "");
+    if (rc == FSE_OK) {
+        rc = types_prepare(c, &st, &sql, unique_id, keep, n_keep, 2);
+    }
+    if (rc == FSE_OK) {
+        rc = fse_store__sq_run(c, st, "removing a replaced version's resources");
+    }
+    fse_buf_reset(&sql);
+    if (rc == FSE_OK) {
+        rc = fse_store__sq_prepare(c, "SELECT count(*) FROM eds_resources WHERE unique_id = ?1",
+                                   &st);
+    }
+    fse_buf_free(&sql);
+    if (rc != FSE_OK) {
+        return rc;
+    }
+    if (fse_store__sq_text(st, 1, unique_id) != SQLITE_OK) {
+        return fse_store__sq_bind_fail(c, st);
+    }
+    if (sqlite3_step(st) == SQLITE_ROW) {
+        *n_left = sqlite3_column_int64(st, 0);
+    } else {
+        rc = fse_store__sq_fail(c, "counting resources");
+    }
+    sqlite3_finalize(st);
+    return rc;
+}
+
+static fse_err sq_list_all(store_conn *c, unsigned statuses, const char *after, size_t limit,
+                           store_eds_fn fn, void *ctx)
+{
+    sqlite3_stmt *st = NULL;
+    fse_err rc = fse_store__sq_prepare(c,
+                                       BUNDLE_COLS " FROM eds_bundles WHERE unique_id > ?2"
+                                                   " AND ((?1 >> status) & 1) = 1"
+                                                   " ORDER BY unique_id LIMIT ?3",
+                                       &st);
+
+    if (rc != FSE_OK) {
+        return rc;
+    }
+    if (sqlite3_bind_int64(st, 1, (sqlite3_int64)statuses) != SQLITE_OK ||
+        fse_store__sq_text(st, 2, after != NULL ? after : "") != SQLITE_OK ||
+        sqlite3_bind_int64(st, 3, (sqlite3_int64)limit) != SQLITE_OK) {
+        return fse_store__sq_bind_fail(c, st);
+    }
+    return each_bundle(c, st, false, fn, ctx, false);
 }
 
 static fse_err sq_res_list(store_conn *c, const char *unique_id, const char *const *types,
@@ -254,28 +340,21 @@ static fse_err sq_res_list(store_conn *c, const char *unique_id, const char *con
     sqlite3_stmt *st = NULL;
     fse_buf sql;
     fse_err rc;
-    size_t i;
 
-    if (n_types > STORE_EDS_MAX_QUERY_TYPES) {
-        return fse_error_set(FSE_E_ARG, FSE_STORE_MODULE, "too many resource types");
-    }
     fse_buf_init(&sql, 4096);
-    rc = res_sql(&sql, n_types);
+    rc = types_sql(&sql,
+                   "SELECT unique_id, seq, patient_ref, type, ct"
+                   " FROM eds_resources WHERE unique_id = ?1",
+                   "IN", n_types, 3, " ORDER BY seq LIMIT ?2");
     if (rc == FSE_OK) {
-        rc = fse_store__sq_prepare(c, sql.data, &st);
+        rc = types_prepare(c, &st, &sql, unique_id, types, n_types, 3);
     }
     fse_buf_free(&sql);
     if (rc != FSE_OK) {
         return rc;
     }
-    if (fse_store__sq_text(st, 1, unique_id) != SQLITE_OK ||
-        sqlite3_bind_int64(st, 2, (sqlite3_int64)limit) != SQLITE_OK) {
+    if (sqlite3_bind_int64(st, 2, (sqlite3_int64)limit) != SQLITE_OK) {
         return fse_store__sq_bind_fail(c, st);
-    }
-    for (i = 0; i < n_types; i++) {
-        if (fse_store__sq_text(st, (int)i + 3, types[i]) != SQLITE_OK) {
-            return fse_store__sq_bind_fail(c, st);
-        }
     }
     while (rc == FSE_OK) {
         store_eds_res_row row;
@@ -304,9 +383,11 @@ const store_eds_backend fse_store__sqlite_eds_backend = {
     .put = sq_put,
     .res_insert = sq_res_insert,
     .res_clear = sq_res_clear,
+    .res_prune = sq_res_prune,
     .remove = sq_remove,
     .get = sq_get,
     .set_status = sq_set_status,
     .list_patient = sq_list_patient,
+    .list_all = sq_list_all,
     .res_list = sq_res_list,
 };

@@ -24,6 +24,51 @@ static const fse_store_doc_meta *stored_meta(const et_doc *d, fse_store_doc_meta
     return *keep;
 }
 
+/* A replacement's kept bundle: the converter's with relatesTo (replaces,
+ * the old uniqueId's root and extension) on its Composition and
+ * DocumentReference, nothing else changed. */
+static void check_replacement(const char *want, size_t want_len, const char *kept,
+                              size_t kept_len, const char *old_uid)
+{
+    json_t *w = json_loadb(want, want_len, JSON_DECODE_ANY, NULL);
+    json_t *k = json_loadb(kept, kept_len, JSON_DECODE_ANY, NULL);
+    const char *caret = strchr(old_uid, '^');
+    char system[300];
+    size_t i, n_rel = 0;
+
+    assert_non_null(w);
+    assert_non_null(k);
+    assert_non_null(caret);
+    snprintf(system, sizeof(system), "urn:oid:%.*s", (int)(caret - old_uid), old_uid);
+    for (i = 0; i < json_array_size(json_object_get(w, "entry")); i++) {
+        json_t *res = json_object_get(json_array_get(json_object_get(w, "entry"), i), "resource");
+        const char *type = json_string_value(json_object_get(res, "resourceType"));
+        json_t *rel;
+        json_t *ident = json_pack("{s:s, s:s}", "system", system, "value", caret + 1);
+
+        if (strcmp(type, "DocumentReference") == 0) {
+            rel = json_pack("{s:s, s:{s:s, s:o}}", "code", "replaces", "target", "type",
+                            "DocumentReference", "identifier", ident);
+        } else if (strcmp(type, "Composition") == 0) {
+            rel = json_pack("{s:s, s:o}", "code", "replaces", "targetIdentifier", ident);
+        } else {
+            json_decref(ident);
+            continue;
+        }
+        if (json_object_get(res, "relatesTo") == NULL) {
+            json_object_set_new(res, "relatesTo", json_array());
+        }
+        json_array_append_new(json_object_get(res, "relatesTo"), rel);
+        n_rel++;
+    }
+    assert_int_equal(n_rel, 2);
+    if (!json_equal(w, k)) {
+        fail_msg("the replacement's bundle is not the converter's with relatesTo");
+    }
+    json_decref(w);
+    json_decref(k);
+}
+
 /* The bundle kept for d must be what fse_fhir_convert makes of the stored
  * CDA with the hook's options (seed from the uniqueId, the publication
  * metadata, the clock), and its resources the bundle's entries. */
@@ -53,7 +98,9 @@ static void check_bundle(const et_doc *d)
                      FSE_OK);
     fse_eds_conv_init(&conv, m, &et.node.eds_opts, atomic_load(&et_now_ms));
     assert_int_equal(fse_fhir_convert(&want, &want_len, cda, cda_len, &conv.opts), FSE_OK);
-    if (want_len != b->json_len || memcmp(want, b->json, want_len) != 0) {
+    if (m->replaces_unique_id != NULL) {
+        check_replacement(want, want_len, b->json, b->json_len, m->replaces_unique_id);
+    } else if (want_len != b->json_len || memcmp(want, b->json, want_len) != 0) {
         fail_msg("%s: the kept bundle differs from fse_fhir_convert's", d->meta.type_name);
     }
     /* The DocumentReference names the document. */
@@ -106,24 +153,60 @@ static size_t count_type(const char *unique_id, const char *type)
     return n;
 }
 
-/* Rows of a table about a document, read with SQLite itself. */
-static long long rows_of(const char *table, const char *unique_id)
+/* One number from SQL over the node's SQLite file (read-only). */
+static long long sql_count(const char *sql, const char *unique_id)
 {
     sqlite3 *db = NULL;
     sqlite3_stmt *st = NULL;
-    char sql[128];
     long long n = -1;
 
     assert_int_equal(sqlite3_open_v2(et.node.db, &db, SQLITE_OPEN_READONLY, NULL), SQLITE_OK);
-    snprintf(sql, sizeof(sql), "SELECT count(*) FROM %s WHERE unique_id = ?1", table);
     assert_int_equal(sqlite3_prepare_v2(db, sql, -1, &st, NULL), SQLITE_OK);
-    sqlite3_bind_text(st, 1, unique_id, -1, SQLITE_STATIC);
+    if (unique_id != NULL) {
+        sqlite3_bind_text(st, 1, unique_id, -1, SQLITE_STATIC);
+    }
     if (sqlite3_step(st) == SQLITE_ROW) {
         n = sqlite3_column_int64(st, 0);
     }
     sqlite3_finalize(st);
     sqlite3_close(db);
     return n;
+}
+
+/* Rows of a table about a document, read with SQLite itself. */
+static long long rows_of(const char *table, const char *unique_id)
+{
+    char sql[128];
+
+    snprintf(sql, sizeof(sql), "SELECT count(*) FROM %s WHERE unique_id = ?1", table);
+    return sql_count(sql, unique_id);
+}
+
+#define SHARED_TYPES "('Patient', 'Practitioner', 'Organization', 'Location')"
+
+/* Resource rows of a document that are not shared entities. */
+static long long unshared_rows(const char *unique_id)
+{
+    return sql_count("SELECT count(*) FROM eds_resources WHERE unique_id = ?1"
+                     " AND type NOT IN " SHARED_TYPES,
+                     unique_id);
+}
+
+/* Orphans in the whole store: resource rows without a bundle row, rows of
+ * a bundle that is not current other than its shared entities, resource
+ * rows of documents deleted, and bundles whose count is not their rows'. */
+static long long orphans(void)
+{
+    return sql_count("SELECT (SELECT count(*) FROM eds_resources r"
+                     "   WHERE NOT EXISTS (SELECT 1 FROM eds_bundles b"
+                     "     WHERE b.unique_id = r.unique_id))"
+                     " + (SELECT count(*) FROM eds_resources r JOIN eds_bundles b"
+                     "   USING (unique_id) WHERE b.status != 1 AND r.type NOT IN " SHARED_TYPES ")"
+                     " + (SELECT count(*) FROM eds_bundles b JOIN documents d"
+                     "   USING (unique_id) WHERE d.status = 3)"
+                     " + (SELECT count(*) FROM eds_bundles b WHERE b.n_resources !="
+                     "   (SELECT count(*) FROM eds_resources r WHERE r.unique_id = b.unique_id))",
+                     NULL);
 }
 
 static void no_job_left(void)
@@ -212,6 +295,115 @@ static void test_publish_every_type(void **state)
     }
 }
 
+/* ---- Acceptance 2: every type round trips, no orphans -------------------- */
+
+/* A searchable resource of document uid with its code: the first found of
+ * the types the search serves (false: the document has none). */
+static bool coded_resource(const char *uid, char type[64], char code[128])
+{
+    static const struct {
+        const char *type, *element;
+    } coded[] = {
+        {"Observation", "code"},        {"Condition", "code"},
+        {"AllergyIntolerance", "code"}, {"Immunization", "vaccineCode"},
+        {"Procedure", "code"},          {"DiagnosticReport", "code"},
+    };
+    size_t i, k;
+    bool found = false;
+
+    for (i = 0; i < sizeof(coded) / sizeof(coded[0]) && !found; i++) {
+        fse_store_eds_resource_list *rl = NULL;
+        const char *types[1] = {coded[i].type};
+
+        assert_int_equal(fse_store_eds_resources(&rl, et.node.store, uid, types, 1, 0), FSE_OK);
+        for (k = 0; k < rl->n && !found; k++) {
+            json_t *r = json_loadb(rl->items[k].json, rl->items[k].json_len, 0, NULL);
+            json_t *c = json_array_get(
+                json_object_get(json_object_get(r, coded[i].element), "coding"), 0);
+            const char *v = json_string_value(json_object_get(c, "code"));
+
+            if (v != NULL && strlen(v) < 128 && strspn(v, "0123456789-.ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+                                                          "abcdefghijklmnopqrstuvwxyz") ==
+                                                    strlen(v)) {
+                snprintf(type, 64, "%s", coded[i].type);
+                snprintf(code, 128, "%s", v);
+                found = true;
+            }
+            json_decref(r);
+        }
+        fse_store_eds_resource_list_free(rl);
+    }
+    return found;
+}
+
+/* Resources of type with code in document uid, through the store's
+ * search by document and type. */
+static size_t found_code(const char *uid, const char *type, const char *code)
+{
+    fse_store_eds_resource_list *rl = NULL;
+    const char *types[1] = {type};
+    size_t k, n = 0;
+
+    if (fse_store_eds_resources(&rl, et.node.store, uid, types, 1, 0) != FSE_OK) {
+        return 0;
+    }
+    for (k = 0; k < rl->n; k++) {
+        n += strstr(rl->items[k].json, code) != NULL;
+    }
+    fse_store_eds_resource_list_free(rl);
+    return n;
+}
+
+static void test_every_type_round_trip(void **state)
+{
+    static const fse_doc_type types[] = {
+        FSE_CDA_DOC_LAB,       FSE_CDA_DOC_RAD, FSE_CDA_DOC_RSA,
+        FSE_CDA_DOC_LDO,       FSE_CDA_DOC_PSS, FSE_CDA_DOC_SING_VACC,
+        FSE_CDA_DOC_CERT_VACC, FSE_CDA_DOC_RAP, FSE_CDA_DOC_VPS,
+    };
+    size_t i, searched = 0;
+
+    (void)state;
+    for (i = 0; i < sizeof(types) / sizeof(types[0]); i++) {
+        et_doc old, next;
+        char type[64], code[128];
+        bool coded;
+
+        et_doc_new(&old, types[i], NULL);
+        et_publish(&old);
+        et_outbox();
+        check_bundle(&old);
+        coded = coded_resource(old.meta.identificativo_doc, type, code);
+        if (coded) {
+            assert_true(found_code(old.meta.identificativo_doc, type, code) >= 1);
+            searched++;
+        }
+        /* Replace: the new version in full with relatesTo, the old one
+         * reduced to its shared entities and no longer found. */
+        et_doc_new(&next, types[i], old.meta.patient_cf);
+        et_replace(&next, &old);
+        et_outbox();
+        no_job_left();
+        check_bundle(&next);
+        assert_int_equal(unshared_rows(old.meta.identificativo_doc), 0);
+        assert_true(rows_of("eds_resources", old.meta.identificativo_doc) >= 1);
+        if (coded) {
+            assert_int_equal(found_code(old.meta.identificativo_doc, type, code), 0);
+        }
+        assert_int_equal(orphans(), 0);
+        /* Delete the current version: nothing of it stays. */
+        et_delete(&next);
+        et_outbox();
+        no_job_left();
+        assert_int_equal(rows_of("eds_resources", next.meta.identificativo_doc), 0);
+        assert_int_equal(rows_of("eds_bundles", next.meta.identificativo_doc), 0);
+        assert_int_equal(orphans(), 0);
+        et_doc_free(&old);
+        et_doc_free(&next);
+    }
+    assert_true(searched >= 6);
+}
+
 /* ---- Replace, delete, refusal ------------------------------------------- */
 
 static void test_replace_supersedes(void **state)
@@ -236,6 +428,14 @@ static void test_replace_supersedes(void **state)
     assert_int_equal(b->status, FSE_STORE_EDS_SUPERSEDED);
     assert_non_null(b->replaced_by);
     assert_string_equal(b->replaced_by, next.meta.identificativo_doc);
+    /* Only the shared entities of the old version stay. */
+    assert_null(strstr(b->json, "\"resourceType\""));
+    assert_int_equal(rows_of("eds_resources", old.meta.identificativo_doc),
+                     (long long)b->n_resources);
+    assert_int_equal(unshared_rows(old.meta.identificativo_doc), 0);
+    assert_true(count_type(old.meta.identificativo_doc, "Patient") >= 1);
+    assert_int_equal(count_type(old.meta.identificativo_doc, "Observation"), 0);
+    assert_true(count_type(next.meta.identificativo_doc, "Observation") >= 1);
     fse_store_eds_bundle_free(b);
     /* Current bundles: the new version, not the old one. */
     assert_int_equal(fse_store_eds_list_patient(&list, et.node.store, old.meta.patient_cf, 0),
@@ -419,6 +619,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_publish_every_type),
         cmocka_unit_test(test_replace_supersedes),
+        cmocka_unit_test(test_every_type_round_trip),
         cmocka_unit_test(test_metadata_update),
         cmocka_unit_test(test_delete_wipes),
         cmocka_unit_test(test_refused_conversion_not_retried),
