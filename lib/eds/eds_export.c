@@ -23,12 +23,15 @@
 #include <openssl/hmac.h>
 
 #include "fse/store.h"
+#include "fse/store_eds.h"
 
 #define KEY_LEN 32u
 #define PSEUDO_LEN EDS_PSEUDO_LEN
 /* Longest original id or reference rewritten (FHIR ids are 64; absolute
  * references carry a base). */
 #define MAX_REF 1024u
+/* Longest uniqueId a page ends with (the store's limit is 256). */
+#define MAX_UID 260u
 
 /* The text of a string node (checked by the caller). */
 static const char *str_of(yajl_val v)
@@ -142,9 +145,6 @@ typedef struct exp_run {
     eds_tree_fn tfn; /* sees each written resource (the count); NULL: none */
     void *ud;
     fse_eds_export_stats st;
-    strset docs;  /* uniqueIds met in the audit chain */
-    char **order; /* the same, in order of first appearance */
-    size_t n_order, cap_order;
     strset written; /* "Type/pseudo" of shared entities written */
     strset patients;
     /* The document being exported */
@@ -550,7 +550,7 @@ static fse_err export_document(exp_run *r, const char *unique_id)
     fse_err rc = fse_store_doc_get(&m, r->s, unique_id);
 
     if (rc == FSE_E_NOT_FOUND) {
-        return FSE_OK; /* deleted, or an audited id that is no document */
+        return FSE_OK; /* deleted since the page was read */
     }
     if (rc != FSE_OK) {
         return rc;
@@ -597,31 +597,32 @@ done:
 
 /* ---- Enumeration and the run --------------------------------------------- */
 
-static fse_err collect_doc(const fse_store_audit_row *row, void *ctx)
+/* Every current bundle, a page at a time in uniqueId order. */
+static fse_err export_all(exp_run *r)
 {
-    exp_run *r = ctx;
-    bool added = false;
-    fse_err rc;
+    char after[MAX_UID];
+    fse_err rc = FSE_OK;
+    bool more = true;
 
-    if (row->document_id == NULL || row->document_id[0] == '\0') {
-        return FSE_OK;
-    }
-    rc = set_add(&r->docs, row->document_id, &added);
-    if (rc != FSE_OK || !added) {
-        return rc;
-    }
-    if (r->n_order == r->cap_order) {
-        size_t cap = r->cap_order == 0 ? 256 : r->cap_order * 2;
-        char **o = fse_realloc(r->order, cap * sizeof(char *));
+    after[0] = '\0';
+    while (rc == FSE_OK && more) {
+        fse_store_eds_list *page = NULL;
+        size_t i;
 
-        if (o == NULL) {
-            return fse_error_set(FSE_E_NOMEM, FSE_EDS_MODULE, "export");
+        rc = fse_store_eds_list_all(&page, r->s, 0, after, FSE_STORE_EDS_PAGE);
+        if (rc != FSE_OK) {
+            break;
         }
-        r->order = o;
-        r->cap_order = cap;
+        for (i = 0; i < page->n && rc == FSE_OK; i++) {
+            rc = export_document(r, page->items[i].unique_id);
+        }
+        more = page->n == FSE_STORE_EDS_PAGE;
+        if (page->n > 0) {
+            snprintf(after, sizeof(after), "%s", page->items[page->n - 1].unique_id);
+        }
+        fse_store_eds_list_free(page);
     }
-    r->order[r->n_order++] = r->docs.slots[slot_of(&r->docs, row->document_id)];
-    return FSE_OK;
+    return rc;
 }
 
 static fse_err check_opts(const fse_eds_export_opts *o)
@@ -655,10 +656,8 @@ static fse_err check_opts(const fse_eds_export_opts *o)
 
 static fse_err run(exp_run *r, const fse_eds_export_opts *o)
 {
-    fse_store_audit_filter f;
     unsigned int len = 0;
     char label[32 + FSE_EDS_PURPOSE_MAX];
-    size_t i;
     fse_err rc = check_opts(o);
 
     if (rc != FSE_OK) {
@@ -672,11 +671,7 @@ static fse_err run(exp_run *r, const fse_eds_export_opts *o)
         return fse_error_set(FSE_E_CRYPTO, FSE_EDS_MODULE, "export: purpose key");
     }
     fse_buf_init(&r->out, FSE_STORE_EDS_MAX_BUNDLE_BYTES);
-    memset(&f, 0, sizeof(f));
-    rc = fse_store_audit_scan(r->s, &f, collect_doc, r);
-    for (i = 0; i < r->n_order && rc == FSE_OK; i++) {
-        rc = export_document(r, r->order[i]);
-    }
+    rc = export_all(r);
     r->st.n_patients = r->patients.n;
     return rc;
 }
@@ -684,11 +679,9 @@ static fse_err run(exp_run *r, const fse_eds_export_opts *o)
 static void run_free(exp_run *r)
 {
     fse_buf_free(&r->out);
-    set_free(&r->docs);
     set_free(&r->written);
     set_free(&r->patients);
     set_free(&r->patient_ids);
-    fse_free(r->order);
     OPENSSL_cleanse(r->key, sizeof(r->key));
 }
 

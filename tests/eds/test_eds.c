@@ -404,6 +404,44 @@ static void test_every_type_round_trip(void **state)
     assert_true(searched >= 6);
 }
 
+/* Every current bundle, paged by keyset: the pages of 1, 2 and 1000 give
+ * the same uniqueIds, in order, as SQL over the file. */
+static void test_list_all_pages(void **state)
+{
+    static const size_t sizes[] = {1, 2, 0};
+    long long want = sql_count("SELECT count(*) FROM eds_bundles WHERE status = 1", NULL);
+    fse_store_eds_list *page = NULL;
+    size_t k;
+
+    (void)state;
+    assert_true(want >= 2);
+    for (k = 0; k < sizeof(sizes) / sizeof(sizes[0]); k++) {
+        char after[300] = "";
+        long long seen = 0;
+        bool more = true;
+
+        while (more) {
+            size_t i;
+
+            assert_int_equal(fse_store_eds_list_all(&page, et.node.store, 0, after, sizes[k]),
+                             FSE_OK);
+            for (i = 0; i < page->n; i++) {
+                assert_int_equal(page->items[i].status, FSE_STORE_EDS_CURRENT);
+                assert_true(strcmp(page->items[i].unique_id, after) > 0);
+                snprintf(after, sizeof(after), "%s", page->items[i].unique_id);
+            }
+            seen += (long long)page->n;
+            more = page->n == (sizes[k] != 0 ? sizes[k] : FSE_STORE_EDS_PAGE);
+            fse_store_eds_list_free(page);
+        }
+        assert_int_equal(seen, want);
+    }
+    assert_int_equal(fse_store_eds_list_all(&page, et.node.store, 1u << 9, NULL, 0), FSE_E_ARG);
+    assert_int_equal(
+        fse_store_eds_list_all(&page, et.node.store, 0, NULL, FSE_STORE_EDS_MAX_PAGE + 1),
+        FSE_E_ARG);
+}
+
 /* ---- Replace, delete, refusal ------------------------------------------- */
 
 static void test_replace_supersedes(void **state)
@@ -620,6 +658,7 @@ int main(void)
         cmocka_unit_test(test_publish_every_type),
         cmocka_unit_test(test_replace_supersedes),
         cmocka_unit_test(test_every_type_round_trip),
+        cmocka_unit_test(test_list_all_pages),
         cmocka_unit_test(test_metadata_update),
         cmocka_unit_test(test_delete_wipes),
         cmocka_unit_test(test_refused_conversion_not_retried),
