@@ -146,12 +146,45 @@ typedef struct fse_eds_view {
     size_t max_per_section;  /* other sections; 0: 200 */
 } fse_eds_view;
 
+/* The FHIR prefixes of a date search parameter. */
+typedef enum fse_eds_date_op {
+    FSE_EDS_DATE_EQ = 0,
+    FSE_EDS_DATE_LT,
+    FSE_EDS_DATE_LE,
+    FSE_EDS_DATE_GT,
+    FSE_EDS_DATE_GE
+} fse_eds_date_op;
+
+/* One date condition: the resource's clinical date compared with value at
+ * value's precision (a year, a month, a day or a time). */
+typedef struct fse_eds_date {
+    fse_eds_date_op op;
+    const char *value; /* FHIR date or dateTime, without the prefix (borrowed) */
+} fse_eds_date;
+
+/* Most date conditions of one search (a range is two). */
+#define FSE_EDS_MAX_DATES 4u
+
+/*
+ * Parse a date search value "[eq|lt|le|gt|ge]YYYY[-MM[-DD[Thh:mm[:ss[.f]][Z|+hh:mm]]]]"
+ * into out (value points into param).
+ * @return FSE_OK; FSE_E_ARG (another prefix or a malformed date).
+ */
+FSE_API fse_err fse_eds_date_parse(fse_eds_date *out, const char *param);
+
 /* A search of one resource type. */
 typedef struct fse_eds_query {
     const char *type;        /* one of fse_eds_search_type's */
     const char *code_system; /* NULL: any system */
     const char *code;        /* NULL: any code */
     size_t count;            /* entries written; 0: none (total only) */
+    /* date conditions, all to hold (a resource without a clinical date
+     * matches none): Observation/DiagnosticReport effective[x],
+     * Condition/AllergyIntolerance onset[x] or recordedDate, Immunization
+     * occurrenceDateTime, Procedure performed[x], MedicationStatement
+     * effective[x], MedicationRequest authoredOn (a period: its start) */
+    fse_eds_date dates[FSE_EDS_MAX_DATES];
+    size_t n_dates;
 } fse_eds_query;
 
 /* Whether type is a resource type the search serves (AllergyIntolerance,

@@ -22,7 +22,7 @@ static const cap_param patient_params[] = {{"identifier", "token"}, {NULL, NULL}
 static const cap_param audit_params[] = {{"patient.identifier", "token"}, {NULL, NULL}};
 
 static const cap_param clinical_params[] = {
-    {"patient.identifier", "token"}, {"code", "token"}, {NULL, NULL}};
+    {"patient.identifier", "token"}, {"code", "token"}, {"date", "date"}, {NULL, NULL}};
 
 /* The clinical resource types of the regional store (lib/eds). */
 static const char *const clinical_types[] = {

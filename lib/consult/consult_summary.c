@@ -202,6 +202,8 @@ typedef struct res_params {
     const char *patient_ref;
     const char *code; /* [system|]code as sent */
     size_t count;
+    fse_eds_date dates[FSE_EDS_MAX_DATES];
+    size_t n_dates;
 } res_params;
 
 static bool parse_count(size_t *out, const char *v)
@@ -243,6 +245,10 @@ static bool res_parse(cs_ctx *ctx, res_params *p)
             ok = value[0] != '\0' && value[strlen(value) - 1] != '|';
         } else if (strcmp(name, "_count") == 0) {
             ok = parse_count(&p->count, value);
+        } else if (strcmp(name, "date") == 0) {
+            ok = p->n_dates < FSE_EDS_MAX_DATES &&
+                 fse_eds_date_parse(&p->dates[p->n_dates], value) == FSE_OK;
+            p->n_dates += ok ? 1 : 0;
         } else if (strcmp(name, "_format") != 0 && !fse_consult__lenient(ctx)) {
             snprintf(detail, sizeof(detail), "Parametro di ricerca non supportato: %.64s", name);
             (void)fse_consult__fail(ctx, 400, detail);
@@ -316,6 +322,8 @@ fse_err fse_consult__search_resources(cs_ctx *ctx)
     memset(&q, 0, sizeof(q));
     q.type = type;
     q.count = p.count;
+    memcpy(q.dates, p.dates, sizeof(q.dates));
+    q.n_dates = p.n_dates;
     if (p.code != NULL) {
         const char *bar = strchr(p.code, '|');
 

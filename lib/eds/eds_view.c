@@ -497,6 +497,93 @@ static const char *code_element(const char *type)
     return "code";
 }
 
+/* The elements holding a resource's clinical date, first present wins. */
+static const char *const date_elements[] = {
+    "effectiveDateTime", "effectiveInstant",   "effectivePeriod", "onsetDateTime",
+    "onsetPeriod",       "occurrenceDateTime", "performedDateTime", "performedPeriod",
+    "authoredOn",        "recordedDate",
+};
+
+/* The resource's clinical date (a period: its start); NULL: none. */
+static const char *clinical_date(json_t *res)
+{
+    size_t i;
+
+    for (i = 0; i < sizeof(date_elements) / sizeof(date_elements[0]); i++) {
+        json_t *v = json_object_get(res, date_elements[i]);
+
+        if (json_is_object(v)) {
+            v = json_object_get(v, "start");
+        }
+        if (json_is_string(v)) {
+            return json_string_value(v);
+        }
+    }
+    return NULL;
+}
+
+fse_err fse_eds_date_parse(fse_eds_date *out, const char *param)
+{
+    static const char *const prefixes[] = {"eq", "lt", "le", "gt", "ge"};
+    const char *v = param;
+    size_t i, n;
+
+    if (out == NULL || param == NULL) {
+        return fse_error_set(FSE_E_ARG, FSE_EDS_MODULE, "date: missing argument");
+    }
+    out->op = FSE_EDS_DATE_EQ;
+    for (i = 0; i < sizeof(prefixes) / sizeof(prefixes[0]); i++) {
+        if (strncmp(param, prefixes[i], 2) == 0) {
+            out->op = (fse_eds_date_op)i;
+            v = param + 2;
+        }
+    }
+    n = strlen(v);
+    if (n < 4 || n > 35 || strspn(v, "0123456789") < 4 ||
+        strspn(v, "0123456789-T:.+Z") != n || (n > 4 && v[4] != '-') ||
+        (n > 7 && (n < 10 || v[7] != '-')) || (n > 10 && v[10] != 'T')) {
+        return fse_error_set(FSE_E_ARG, FSE_EDS_MODULE, "date: not a FHIR date: %.40s", param);
+    }
+    out->value = v;
+    return FSE_OK;
+}
+
+/* Whether the resource's date d meets c, compared at c's precision (text
+ * of the same shape: offsets are not normalised). */
+static bool date_meets(const char *d, const fse_eds_date *c)
+{
+    size_t n = strlen(c->value);
+    size_t m = strlen(d) < n ? strlen(d) : n;
+    int cmp = strncmp(d, c->value, m);
+
+    switch (c->op) {
+    case FSE_EDS_DATE_EQ:
+        return cmp == 0;
+    case FSE_EDS_DATE_LT:
+        return cmp < 0;
+    case FSE_EDS_DATE_LE:
+        return cmp <= 0;
+    case FSE_EDS_DATE_GT:
+        return cmp > 0;
+    case FSE_EDS_DATE_GE:
+        return cmp >= 0;
+    }
+    return false;
+}
+
+static bool dates_match(const fse_eds_query *q, json_t *res)
+{
+    const char *d = q->n_dates > 0 ? clinical_date(res) : NULL;
+    size_t i;
+
+    for (i = 0; i < q->n_dates && i < FSE_EDS_MAX_DATES; i++) {
+        if (d == NULL || !date_meets(d, &q->dates[i])) {
+            return false;
+        }
+    }
+    return true;
+}
+
 /* Whether a coding of the resource's code element matches q. */
 static bool code_match(const fse_eds_query *q, json_t *res)
 {
@@ -527,7 +614,7 @@ static fse_err search_doc(fse_eds_result *r, const fse_eds_query *q, size_t src,
         json_t *o = json_loadb(res->json, res->json_len, 0, NULL);
         view_item *it;
 
-        if (o != NULL && (q->code == NULL || code_match(q, o))) {
+        if (o != NULL && (q->code == NULL || code_match(q, o)) && dates_match(q, o)) {
             r->total++;
             if (r->n_items < q->count) {
                 rc = push_item(r, &it);

@@ -354,6 +354,18 @@ static size_t found_code(const char *uid, const char *type, const char *code)
     return n;
 }
 
+/* The node id of a stored document (a static buffer). */
+static const char *doc_id_of(const et_doc *d)
+{
+    static char id[FSE_STORE_ID_LEN];
+    fse_store_doc_meta *m = NULL;
+
+    stored_meta(d, &m);
+    snprintf(id, sizeof(id), "%s", m->doc_id);
+    fse_store_doc_meta_free(m);
+    return id;
+}
+
 static void test_every_type_round_trip(void **state)
 {
     static const fse_doc_type types[] = {
@@ -440,6 +452,89 @@ static void test_list_all_pages(void **state)
     assert_int_equal(
         fse_store_eds_list_all(&page, et.node.store, 0, NULL, FSE_STORE_EDS_MAX_PAGE + 1),
         FSE_E_ARG);
+}
+
+/* Observations of src found with the given date conditions ("" none). */
+static size_t dated(const fse_eds_source *src, const char *d1, const char *d2)
+{
+    fse_eds_view v = {"https://node.test", NULL, NULL, 0, 0};
+    fse_eds_result *r = NULL;
+    fse_eds_query q;
+    size_t n;
+
+    memset(&q, 0, sizeof(q));
+    q.type = "Observation";
+    if (d1 != NULL) {
+        assert_int_equal(fse_eds_date_parse(&q.dates[q.n_dates++], d1), FSE_OK);
+    }
+    if (d2 != NULL) {
+        assert_int_equal(fse_eds_date_parse(&q.dates[q.n_dates++], d2), FSE_OK);
+    }
+    assert_int_equal(fse_eds_search(&r, et.node.store, &v, &q, src, 1), FSE_OK);
+    n = fse_eds_result_total(r);
+    fse_eds_result_free(r);
+    return n;
+}
+
+/* date with the FHIR prefixes over a LAB's Observations: at a day's
+ * precision eq, lt and gt split the dated ones, le and ge are their
+ * unions, a range selects the day, and a bad value is refused. */
+static void test_date_search(void **state)
+{
+    fse_store_eds_resource_list *rl = NULL;
+    const char *types[1] = {"Observation"};
+    fse_eds_date bad;
+    char day[16] = "", eq[20], lt[20], le[20], gt[20], ge[20];
+    size_t i, n_dated = 0;
+    et_doc d;
+    fse_eds_source src;
+
+    (void)state;
+    et_doc_new(&d, FSE_CDA_DOC_LAB, NULL);
+    et_publish(&d);
+    et_outbox();
+    src.unique_id = d.meta.identificativo_doc;
+    src.doc_id = doc_id_of(&d);
+    src.type_code = NULL;
+    src.tag = NULL;
+    assert_int_equal(fse_store_eds_resources(&rl, et.node.store, src.unique_id, types, 1, 0),
+                     FSE_OK);
+    for (i = 0; i < rl->n; i++) {
+        json_t *o = json_loadb(rl->items[i].json, rl->items[i].json_len, 0, NULL);
+        const char *t = json_string_value(json_object_get(o, "effectiveDateTime"));
+
+        if (t == NULL) {
+            t = json_string_value(
+                json_object_get(json_object_get(o, "effectivePeriod"), "start"));
+        }
+        if (t != NULL && strlen(t) >= 10) {
+            n_dated++;
+            if (day[0] == '\0') {
+                snprintf(day, sizeof(day), "%.10s", t);
+            }
+        }
+        json_decref(o);
+    }
+    fse_store_eds_resource_list_free(rl);
+    assert_true(n_dated >= 1);
+    snprintf(eq, sizeof(eq), "eq%s", day);
+    snprintf(lt, sizeof(lt), "lt%s", day);
+    snprintf(le, sizeof(le), "le%s", day);
+    snprintf(gt, sizeof(gt), "gt%s", day);
+    snprintf(ge, sizeof(ge), "ge%s", day);
+    assert_true(dated(&src, eq, NULL) >= 1);
+    assert_int_equal(dated(&src, day, NULL), dated(&src, eq, NULL));
+    assert_int_equal(dated(&src, eq, NULL) + dated(&src, lt, NULL) + dated(&src, gt, NULL),
+                     n_dated);
+    assert_int_equal(dated(&src, le, NULL), dated(&src, eq, NULL) + dated(&src, lt, NULL));
+    assert_int_equal(dated(&src, ge, NULL), dated(&src, eq, NULL) + dated(&src, gt, NULL));
+    assert_int_equal(dated(&src, ge, le), dated(&src, eq, NULL));
+    assert_int_equal(dated(&src, "gt9999", NULL), 0);
+    assert_int_equal(dated(&src, "ge1900-01", NULL), n_dated);
+    assert_int_equal(fse_eds_date_parse(&bad, "ne2020-01-01"), FSE_E_ARG);
+    assert_int_equal(fse_eds_date_parse(&bad, "2020/01/01"), FSE_E_ARG);
+    assert_int_equal(fse_eds_date_parse(&bad, "20"), FSE_E_ARG);
+    et_doc_free(&d);
 }
 
 /* ---- Replace, delete, refusal ------------------------------------------- */
@@ -659,6 +754,7 @@ int main(void)
         cmocka_unit_test(test_replace_supersedes),
         cmocka_unit_test(test_every_type_round_trip),
         cmocka_unit_test(test_list_all_pages),
+        cmocka_unit_test(test_date_search),
         cmocka_unit_test(test_metadata_update),
         cmocka_unit_test(test_delete_wipes),
         cmocka_unit_test(test_refused_conversion_not_retried),
