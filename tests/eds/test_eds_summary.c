@@ -120,17 +120,23 @@ static json_t *summary(const et_who *who, const char *pid, int want_status)
     return b;
 }
 
-static long long search_total(const et_who *who, const char *type)
+/* total of GET /fhir/<type>?patient.identifier=..<extra> as who. */
+static long long search_total_q(const et_who *who, const char *type, const char *extra)
 {
-    char path[160];
+    char path[200];
     json_t *b = NULL;
     long long total;
 
-    snprintf(path, sizeof(path), "/fhir/%s?patient.identifier=%s", type, who->patient);
+    snprintf(path, sizeof(path), "/fhir/%s?patient.identifier=%s%s", type, who->patient, extra);
     assert_int_equal(et_get(who, path, &b), 200);
     total = json_integer_value(json_object_get(b, "total"));
     json_decref(b);
     return total;
+}
+
+static long long search_total(const et_who *who, const char *type)
+{
+    return search_total_q(who, type, "");
 }
 
 static void register_patient(const char *cf, const char *gp, const char *birth)
@@ -227,6 +233,12 @@ static void test_summary_and_obscuring(void **state)
         assert_true(entries(b, "Immunization", m_vacc->doc_id, NULL) >= 1);
         json_decref(b);
         assert_true(search_total(&doc, "Immunization") >= 1);
+        assert_int_equal(search_total_q(&doc, "Immunization", "&date=ge1900&date=lt3000"),
+                         search_total(&doc, "Immunization"));
+        assert_int_equal(search_total_q(&doc, "Immunization", "&date=gt9999"), 0);
+        snprintf(path, sizeof(path), "/fhir/Immunization?patient.identifier=%s&date=ne2020",
+                 doc.patient);
+        assert_int_equal(et_get(&doc, path, NULL), 400);
 
         /* The patient obscures the vaccination. */
         snprintf(path, sizeof(path), "/citizen/v1/patients/%s/documents/%s/visibility",
@@ -241,6 +253,7 @@ static void test_summary_and_obscuring(void **state)
         assert_true(entries(b, "Observation", m_lab->doc_id, NULL) >= 1);
         json_decref(b);
         assert_int_equal(search_total(&doc, "Immunization"), 0);
+        assert_int_equal(search_total_q(&doc, "Immunization", "&date=ge1900"), 0);
         assert_true(search_total(&doc, "AllergyIntolerance") >= 1);
 
         /* The patient still sees it, marked as obscured. */
