@@ -570,6 +570,15 @@ static void test_replace_supersedes(void **state)
     assert_int_equal(count_type(old.meta.identificativo_doc, "Observation"), 0);
     assert_true(count_type(next.meta.identificativo_doc, "Observation") >= 1);
     fse_store_eds_bundle_free(b);
+    /* A metadata update of the new version keeps its relatesTo. */
+    atomic_fetch_add(&et_now_ms, 60000);
+    et_update(&next, "{\"tipologiaStruttura\":\"Prevenzione\",\"tipoDocumentoLivAlto\":"
+                     "\"REF\",\"assettoOrganizzativo\":\"AD_PSC010\","
+                     "\"tipoAttivitaClinica\":\"PHR\",\"identificativoSottomissione\":"
+                     "\"2.16.840.1.113883.2.9.2.120.4.3.77\"}");
+    et_outbox();
+    no_job_left();
+    check_bundle(&next);
     /* Current bundles: the new version, not the old one. */
     assert_int_equal(fse_store_eds_list_patient(&list, et.node.store, old.meta.patient_cf, 0),
                      FSE_OK);
